@@ -1,0 +1,108 @@
+# StoreLens: `make run` sets up and starts everything; `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+RASA_VENV := .venv-rasa
+HOST ?= 127.0.0.1
+WEB_PORT ?= 5000
+RASA_PORT ?= 5005
+ACTIONS_PORT ?= 5055
+SECRETS := instance/storelens.env
+export HOST WEB_PORT RASA_PORT ACTIONS_PORT
+export RASA_TELEMETRY_ENABLED := false
+export STORELENS_API_URL ?= http://$(HOST):$(WEB_PORT)/api/v1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+APP_REQUIREMENTS := webapp/requirements.txt webapp/requirements-mediapipe.txt tests/requirements.txt
+ASSISTANT_SOURCES := assistant/config.yml assistant/domain.yml $(shell find assistant/data -name '*.yml' 2>/dev/null | sort)
+
+# Rasa 3.6 needs Python 3.10: PATH first, then pyenv's versions folder.
+PYTHON310 := $(shell for p in $$(command -v python3.10) \
+	$$(ls -d $$(pyenv root 2>/dev/null || echo $${PYENV_ROOT:-$$HOME/.pyenv})/versions/3.10*/bin/python3.10 2>/dev/null | sort -Vr); do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
+PYTHON311 := $(shell command -v python3.11 || command -v python3)
+
+.PHONY: help run test setup app-env rasa-env db train system-deps bench clean
+
+help:
+	@echo "make run    set up (first time), seed, train the assistant if needed, start everything"
+	@echo "make test   the whole test suite (SQLite and PostgreSQL)"
+	@echo "make bench  the benchmarks in bench/"
+
+setup: app-env rasa-env $(SECRETS) db
+
+app-env: $(VENV)/.installed
+$(VENV)/.installed: $(APP_REQUIREMENTS)
+	@echo "==> App environment ($(VENV), $$($(PYTHON311) --version))"
+	@test -x $(VENV)/bin/python || $(PYTHON311) -m venv $(VENV)
+	@$(VENV)/bin/pip install --progress-bar off -q -r webapp/requirements.txt -r tests/requirements.txt 2>&1 | grep -v 'is ignored' || true
+	@# without its dependency list: keeps one OpenCV (headless) and leaves out jax & co.
+	@$(VENV)/bin/pip install --progress-bar off -q --no-deps -r webapp/requirements-mediapipe.txt 2>&1 | grep -v 'is ignored' || true
+	@$(VENV)/bin/python -c "import flask, sqlalchemy, mediapipe, cv2, trimesh" \
+		|| { echo "App environment is incomplete; see the pip output above."; exit 1; }
+	@touch $@
+
+rasa-env: $(RASA_VENV)/.installed
+$(RASA_VENV)/.installed: assistant/requirements.txt
+	@if [ -z "$(PYTHON310)" ]; then \
+		echo "Python 3.10 is needed for Rasa 3.6 and was not found (PATH, then pyenv's versions folder)."; \
+		echo "Install it, for example:  pyenv install 3.10   (or: apt-get install python3.10 python3.10-venv)"; \
+		exit 1; fi
+	@echo "==> Rasa environment ($(RASA_VENV), $(PYTHON310))"
+	@test -x $(RASA_VENV)/bin/python || $(PYTHON310) -m venv $(RASA_VENV)
+	@$(RASA_VENV)/bin/pip install --progress-bar off -q -r assistant/requirements.txt 2>&1 | grep -v -e 'is ignored' -e DEPRECATION || true
+	@$(RASA_VENV)/bin/python -c "import rasa, jieba" || { echo "Rasa environment is incomplete."; exit 1; }
+	@touch $@
+
+# Random tokens, made once per machine; read by the web app and the action server.
+$(SECRETS):
+	@mkdir -p instance
+	@echo "==> Writing $(SECRETS) (service and staff tokens)"
+	@{ echo "STORELENS_SECRET_KEY=$$(openssl rand -hex 32)"; \
+	   echo "STORELENS_SERVICE_TOKEN=$$(openssl rand -hex 24)"; \
+	   echo "STORELENS_STAFF_TOKEN=$$(openssl rand -hex 24)"; } > $@
+	@chmod 600 $@
+
+db: app-env
+	@$(VENV)/bin/flask --app webapp init-db
+
+# Retrain only when the assistant's config, domain or data changed.
+train: rasa-env
+	@fingerprint=$$(cat $(ASSISTANT_SOURCES) | sha256sum | cut -c1-16); \
+	if [ "$$(cat assistant/.trained-fingerprint 2>/dev/null)" = "$$fingerprint" ] && ls assistant/models/*.tar.gz >/dev/null 2>&1; then \
+		echo "==> Assistant model is current"; \
+	else \
+		echo "==> Training the assistant (about a minute)"; \
+		cd assistant && ../$(RASA_VENV)/bin/rasa train --fixed-model-name storelens --quiet && cd .. \
+		&& echo "$$fingerprint" > assistant/.trained-fingerprint; \
+	fi
+
+run: setup train
+	@echo
+	@echo "  StoreLens web app   http://$(HOST):$(WEB_PORT)/"
+	@echo "  JSON API            http://$(HOST):$(WEB_PORT)/api/v1/stores"
+	@echo "  Rasa assistant      http://$(HOST):$(RASA_PORT)/webhooks/rest/webhook"
+	@echo "  Action server       http://$(HOST):$(ACTIONS_PORT)/health"
+	@echo "  Ctrl-C stops all of them."
+	@echo
+	@set -a; . ./$(SECRETS); set +a; exec $(VENV)/bin/honcho start -f Procfile
+
+# PostgreSQL (for the second database run) comes from Debian packages.
+system-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then echo "==> Installing PostgreSQL (Debian packages)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+		else echo "PostgreSQL is missing: sudo apt-get install postgresql"; exit 1; fi; fi
+
+test: app-env rasa-env system-deps
+	@echo "==> Assistant data"
+	@cd assistant && ../$(RASA_VENV)/bin/rasa data validate --fail-on-warnings --quiet
+	@echo "==> Test suite (SQLite, then PostgreSQL)"
+	@STORELENS_REQUIRE_POSTGRES=1 $(VENV)/bin/python -m pytest
+
+bench: app-env
+	@$(VENV)/bin/python bench/api_bench.py
+
+clean:
+	rm -rf $(VENV) $(RASA_VENV) assistant/models assistant/.trained-fingerprint .pytest_cache

@@ -1,0 +1,45 @@
+"""StoreLens web app: the Flask app factory."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from .store import Database
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        SECRET_KEY="dev",
+        DATABASE_URL=f"sqlite:///{Path(app.instance_path) / 'storelens.db'}",
+        SERVICE_TOKEN="",  # the assistant's action server and other back ends
+        STAFF_TOKEN="",  # store staff tools until the advisor console adds logins
+        ASSETS_DIR=str(PROJECT_ROOT / "assets"),
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        if os.environ.get("DATABASE_URL"):
+            app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+        app.config.from_prefixed_env("STORELENS")
+    else:
+        app.config.from_mapping(test_config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    app.extensions["store_db"] = Database(app.config["DATABASE_URL"])
+
+    from . import api, cli, database, errors, pages
+
+    database.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    return app

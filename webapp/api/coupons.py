@@ -1,0 +1,36 @@
+from flask import jsonify
+
+from ..auth import require_role
+from ..database import db_session
+from ..store import coupons, validate
+from . import bp
+from .params import json_body
+
+
+@bp.get("/coupons/campaigns")
+def list_campaigns():
+    return jsonify(campaigns=coupons.list_campaigns(db_session()))
+
+
+@bp.post("/coupons/claims")
+@require_role("service", "staff")
+def claim_coupon():
+    body = json_body()
+    claim = coupons.claim(db_session(), validate.required(body, "campaign"), validate.required(body, "phone"))
+    return jsonify(claim), 201
+
+
+@bp.get("/members/<phone>/coupons")
+@require_role("service", "staff")
+def member_coupons(phone: str):
+    return jsonify(coupons=coupons.member_coupons(db_session(), phone))
+
+
+@bp.post("/coupons/redeem")
+@require_role("staff")
+def redeem_coupon():
+    body = json_body()
+    return jsonify(coupons.redeem(
+        db_session(), validate.required(body, "code"), validate.required(body, "store"),
+        validate.required(body, "order_amount"),
+    ))

@@ -1,0 +1,41 @@
+"""Bearer tokens for server-to-server callers (``service``) and store staff (``staff``)."""
+from __future__ import annotations
+
+import functools
+import hmac
+from typing import Callable
+
+from flask import current_app, request
+
+from .store import StoreError
+
+ROLE_SETTINGS = {"service": "SERVICE_TOKEN", "staff": "STAFF_TOKEN"}
+
+
+def caller_role() -> str | None:
+    """The role whose configured token the request carries, or None."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    for role, setting in ROLE_SETTINGS.items():
+        expected = current_app.config.get(setting) or ""
+        if expected and hmac.compare_digest(token.strip().encode(), expected.encode()):
+            return role
+    return None
+
+
+def require_role(*roles: str) -> Callable:
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            role = caller_role()
+            if role is None:
+                raise StoreError("unauthorized", 401)
+            if role not in roles:
+                raise StoreError("forbidden", 403)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate

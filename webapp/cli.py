@@ -1,0 +1,53 @@
+"""``flask --app webapp ...`` commands: init-db, import-stock, db-revision."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from .database import store_db
+from .store import StoreError, migrate, seed, stock_sync
+
+
+@click.command("init-db")
+@click.option("--no-seed", is_flag=True, help="Only migrate; do not load the demo data.")
+def init_db_command(no_seed: bool) -> None:
+    """Apply migrations; seed the demo brand into an empty database."""
+    db = store_db()
+    migrate.upgrade(db.url)
+    with db.session() as session:
+        if no_seed or seed.is_seeded(session):
+            click.echo("Database is up to date.")
+            return
+        counts = seed.seed(session, Path(current_app.config["ASSETS_DIR"]) / "seed")
+    click.echo("Seeded: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+
+
+@click.command("import-stock")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_stock_command(csv_file: Path) -> None:
+    """Apply an ERP stock export (columns store, sku, quantity[, updated_at])."""
+    with store_db().session() as session:
+        try:
+            report = stock_sync.import_csv(session, csv_file.read_bytes())
+        except StoreError as error:
+            raise click.ClickException(f"{error.message('en')} / {error.message('zh')}") from None
+    click.echo(f"{report.rows} rows: {report.applied} applied, {report.unchanged} unchanged, "
+               f"{report.stale} older than stored, {len(report.errors)} rejected")
+    for row, error in report.errors:
+        click.echo(f"  row {row}: {error.message('en')} / {error.message('zh')}", err=True)
+    if report.errors:
+        raise SystemExit(1)
+
+
+@click.command("db-revision")
+@click.argument("message")
+def db_revision_command(message: str) -> None:
+    """Write a new migration for model changes (review it before committing)."""
+    migrate.new_revision(store_db().url, message)
+
+
+def init_app(app: Flask) -> None:
+    for command in (init_db_command, import_stock_command, db_revision_command):
+        app.cli.add_command(command)

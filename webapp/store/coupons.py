@@ -1,0 +1,157 @@
+"""Coupon campaigns, claims and in-store redemption.
+
+Limits hold under concurrency without locks held across requests: quota and redemption are
+single conditional UPDATEs (``... WHERE issued < total_quota``, ``... WHERE status =
+'claimed'``), and the quota UPDATE also row-locks the campaign, which serialises the
+per-member count that follows it.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from . import timeutil, validate
+from .catalog import get_store
+from .codes import new_code
+from .db import unit_of_work
+from .errors import CHANNEL_WORDS, StoreError
+from .members import find_member, get_or_create_member
+from .models import CouponCampaign, CouponClaim
+
+
+def campaign_dict(campaign: CouponCampaign) -> dict:
+    return {
+        "code": campaign.code,
+        "title": {"zh": campaign.title_zh, "en": campaign.title_en},
+        "discount": float(campaign.discount),
+        "min_spend": float(campaign.min_spend),
+        "valid_from": timeutil.to_iso(campaign.valid_from),
+        "valid_to": timeutil.to_iso(campaign.valid_to),
+        "channel": campaign.channel,
+        "total_quota": campaign.total_quota,
+        "remaining": campaign.total_quota - campaign.issued,
+        "per_member_limit": campaign.per_member_limit,
+        "rules": {
+            "zh": f"满{campaign.min_spend:.0f}减{campaign.discount:.0f}，限{CHANNEL_WORDS[campaign.channel][0]}使用，"
+                  f"每人限领{campaign.per_member_limit}张，{campaign.valid_to:%Y-%m-%d}前有效。",
+            "en": f"¥{campaign.discount:.0f} off orders of ¥{campaign.min_spend:.0f} or more, "
+                  f"{CHANNEL_WORDS[campaign.channel][1]}, {campaign.per_member_limit} per member, "
+                  f"valid until {campaign.valid_to:%Y-%m-%d}.",
+        },
+    }
+
+
+def effective_status(claim: CouponClaim, now: datetime) -> str:
+    if claim.status == "claimed" and now > claim.campaign.valid_to:
+        return "expired"
+    return claim.status
+
+
+def claim_dict(claim: CouponClaim, now: datetime) -> dict:
+    return {
+        "code": claim.code,
+        "status": effective_status(claim, now),
+        "campaign": campaign_dict(claim.campaign),
+        "claimed_at": timeutil.to_iso(claim.claimed_at),
+        "redeemed_at": timeutil.to_iso(claim.redeemed_at),
+        "redeemed_store": claim.redeemed_store.code if claim.redeemed_store else None,
+    }
+
+
+def get_campaign(session: Session, code: object) -> CouponCampaign:
+    campaign = session.scalar(select(CouponCampaign).where(CouponCampaign.code == str(code).strip().upper())) if code else None
+    if campaign is None:
+        raise StoreError("campaign_not_found", 404, campaign=code)
+    return campaign
+
+
+def list_campaigns(session: Session, now: datetime | None = None) -> list[dict]:
+    now = now or timeutil.now()
+    query = select(CouponCampaign).where(CouponCampaign.valid_to >= now).order_by(CouponCampaign.valid_from)
+    return [campaign_dict(c) for c in session.scalars(query)]
+
+
+def _check_window(campaign: CouponCampaign, now: datetime) -> None:
+    if now < campaign.valid_from:
+        raise StoreError("coupon_not_started", 422, valid_from=f"{campaign.valid_from:%Y-%m-%d %H:%M}")
+    if now > campaign.valid_to:
+        raise StoreError("coupon_expired", 422, valid_to=f"{campaign.valid_to:%Y-%m-%d %H:%M}")
+
+
+@unit_of_work
+def claim(session: Session, campaign_code: object, phone: object, now: datetime | None = None) -> dict:
+    now = now or timeutil.now()
+    campaign = get_campaign(session, campaign_code)
+    _check_window(campaign, now)
+    member = get_or_create_member(session, phone, now)
+    taken = session.execute(
+        update(CouponCampaign)
+        .where(CouponCampaign.id == campaign.id, CouponCampaign.issued < CouponCampaign.total_quota)
+        .values(issued=CouponCampaign.issued + 1)
+    ).rowcount
+    if not taken:
+        raise StoreError("coupon_quota_exhausted", 409)
+    held = session.scalar(
+        select(func.count()).select_from(CouponClaim)
+        .where(CouponClaim.member_id == member.id, CouponClaim.campaign_id == campaign.id)
+    )
+    if held >= campaign.per_member_limit:
+        raise StoreError("coupon_limit_reached", 409, limit=campaign.per_member_limit)
+    coupon = CouponClaim(code=new_code("C"), campaign=campaign, member_id=member.id, status="claimed", claimed_at=now)
+    session.add(coupon)
+    session.flush()
+    session.refresh(campaign)
+    return claim_dict(coupon, now)
+
+
+def member_coupons(session: Session, phone: object, now: datetime | None = None) -> list[dict]:
+    now = now or timeutil.now()
+    member = find_member(session, phone)
+    claims = session.scalars(
+        select(CouponClaim).where(CouponClaim.member_id == member.id).order_by(CouponClaim.claimed_at.desc(), CouponClaim.id.desc())
+    )
+    return [claim_dict(c, now) for c in claims]
+
+
+def get_claim(session: Session, code: object) -> CouponClaim:
+    coupon = session.scalar(select(CouponClaim).where(CouponClaim.code == str(code).strip().upper())) if code else None
+    if coupon is None:
+        raise StoreError("coupon_not_found", 404, code=code)
+    return coupon
+
+
+def _already_redeemed(coupon: CouponClaim) -> StoreError:
+    return StoreError("coupon_already_redeemed", 409, redeemed_at=f"{coupon.redeemed_at:%Y-%m-%d %H:%M}")
+
+
+@unit_of_work
+def redeem(
+    session: Session, code: object, store_code: object, order_amount: object, now: datetime | None = None
+) -> dict:
+    """Redeem a claimed coupon at a store counter: once only, in its window, channel and spend."""
+    now = now or timeutil.now()
+    coupon = get_claim(session, code)
+    store = get_store(session, store_code)
+    amount = validate.money(order_amount, "order_amount")
+    campaign = coupon.campaign
+    if coupon.status == "redeemed":
+        raise _already_redeemed(coupon)
+    _check_window(campaign, now)
+    if campaign.channel == "online":
+        raise StoreError("coupon_wrong_channel", 422, channel=CHANNEL_WORDS["online"])
+    if amount < campaign.min_spend:
+        raise StoreError("coupon_min_spend", 422, min_spend=f"{campaign.min_spend:.2f}")
+    won = session.execute(
+        update(CouponClaim)
+        .where(CouponClaim.id == coupon.id, CouponClaim.status == "claimed")
+        .values(status="redeemed", redeemed_at=now, redeemed_store_id=store.id, order_amount=amount)
+    ).rowcount
+    if not won:
+        session.rollback()
+        raise _already_redeemed(get_claim(session, code))
+    session.refresh(coupon)
+    return {**claim_dict(coupon, now), "discount": float(campaign.discount),
+            "order_amount": float(amount), "amount_due": float(max(amount - campaign.discount, Decimal(0)))}

@@ -1,0 +1,80 @@
+"""The one error type of the store back end, with its messages in Chinese and English.
+
+Services raise ``StoreError``; the API renders it as ``{"error": {"code", "message"}}``
+with ``status``, in the language the caller asked for.
+"""
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # generic input
+    "invalid_json": ("请求内容不是有效的 JSON 对象。", "The request body is not a valid JSON object."),
+    "missing_field": ("缺少必填字段：{field}。", "Missing required field: {field}."),
+    "invalid_field": ("字段 {field} 的值无效：{reason}", "Invalid value for {field}: {reason}"),
+    "invalid_phone": ("手机号格式不正确，请输入 11 位中国大陆手机号。",
+                      "That phone number is not valid; enter an 11-digit mainland China mobile number."),
+    "invalid_csv": ("无法读取 CSV 文件：{reason}", "Could not read the CSV file: {reason}"),
+    "payload_too_large": ("上传内容过大（上限 {limit}）。", "The upload is too large (limit {limit})."),
+    "bad_request": ("请求无效。", "The request is not valid."),
+    # auth
+    "unauthorized": ("需要有效的访问令牌。", "A valid access token is required."),
+    "forbidden": ("此令牌无权执行该操作。", "This token is not allowed to do that."),
+    # lookup
+    "not_found": ("找不到该地址。", "There is nothing at this address."),
+    "method_not_allowed": ("该地址不支持此请求方法。", "This address does not accept that method."),
+    "store_not_found": ("找不到门店：{store}。", "No store called {store}."),
+    "product_not_found": ("找不到商品：{sku}。", "No product with SKU {sku}."),
+    "campaign_not_found": ("找不到优惠活动：{campaign}。", "No coupon campaign called {campaign}."),
+    "coupon_not_found": ("找不到券码：{code}。", "No coupon with code {code}."),
+    "member_not_found": ("没有该手机号的会员。", "No member has that phone number."),
+    "ticket_not_found": ("找不到维修单 {ticket}，请核对单号。", "No repair ticket {ticket}; please check the number."),
+    "service_not_found": ("没有这项咨询服务：{service}。", "No consultation service called {service}."),
+    "slot_not_found": ("找不到该预约时段。", "That time slot does not exist."),
+    "booking_not_found": ("找不到预约确认号 {code}。", "No booking with confirmation code {code}."),
+    # coupons
+    "coupon_not_started": ("该优惠活动尚未开始（{valid_from} 起）。", "This campaign has not started yet (from {valid_from})."),
+    "coupon_expired": ("该券已过期（有效期至 {valid_to}）。", "This coupon has expired (valid until {valid_to})."),
+    "coupon_quota_exhausted": ("很抱歉，该券已被领完。", "Sorry, this coupon has run out."),
+    "coupon_limit_reached": ("每位会员限领 {limit} 张，您已领满。", "Each member may claim {limit}; you already have that many."),
+    "coupon_already_redeemed": ("该券已于 {redeemed_at} 核销，不能重复使用。", "This coupon was already redeemed at {redeemed_at}; it cannot be used twice."),
+    "coupon_wrong_channel": ("该券仅限{channel}使用。", "This coupon can only be used {channel}."),
+    "coupon_min_spend": ("订单金额需满 {min_spend} 元才能使用该券。", "The order must reach ¥{min_spend} to use this coupon."),
+    # repairs
+    "repair_verification_failed": ("单号与手机号后四位不匹配。", "The ticket number and the phone's last 4 digits do not match."),
+    "repair_locked": ("验证失败次数过多，请 {minutes} 分钟后再试或联系门店。",
+                      "Too many failed checks; try again in {minutes} minutes or contact the store."),
+    "repair_status_backwards": ("维修状态不能从 {current} 回退到 {requested}。", "A repair cannot go back from {current} to {requested}."),
+    # bookings
+    "slot_full": ("该时段已约满，请选择其他时间。", "That time slot is full; please pick another time."),
+    "slot_in_past": ("该时段已经开始或已过去。", "That time slot has already started or passed."),
+    "booking_cancelled": ("该预约已取消。", "This booking has been cancelled."),
+    "booking_same_slot": ("新时段与原时段相同。", "The new time slot is the same as the current one."),
+    "internal": ("服务器出了点问题，请稍后再试。", "Something went wrong on our side; please try again."),
+}
+
+CHANNEL_WORDS = {
+    "online": ("线上", "online"),
+    "in_store": ("门店", "in store"),
+    "both": ("线上和门店", "online and in store"),
+}
+
+
+class StoreError(Exception):
+    """A failure the caller can act on: a stable ``code``, an HTTP ``status``, and params."""
+
+    def __init__(self, code: str, status: int = 400, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.status = status
+        self.params = params
+
+    def message(self, lang: str = "zh") -> str:
+        zh, en = MESSAGES.get(self.code, MESSAGES["bad_request"])
+        # a param given as a (zh, en) pair is itself translated
+        params = {
+            key: (value[1] if lang == "en" else value[0]) if isinstance(value, tuple) else value
+            for key, value in self.params.items()
+        }
+        return (en if lang == "en" else zh).format(**params)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message('en')}"

@@ -1,0 +1,221 @@
+"""Database schema of the store back end.
+
+Times are naive datetimes in Shanghai wall-clock time (see ``timeutil``): every store is in
+one time zone, and SQLite keeps no offsets, so the API adds ``+08:00`` on the way out.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer,
+    Numeric, String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+MAKEUP_TYPES = ("lip", "eye", "cheek", "brow", "liner")
+FINISHES = ("matte", "satin", "gloss", "shimmer", "metallic")
+CHANNELS = ("online", "in_store", "both")
+CLAIM_STATUSES = ("claimed", "redeemed", "expired")
+REPAIR_STATUSES = (
+    "received", "diagnosing", "awaiting_parts", "repairing", "ready_for_pickup", "completed",
+)
+BOOKING_STATUSES = ("confirmed", "cancelled")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Store(Base):
+    __tablename__ = "stores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    address_zh: Mapped[str] = mapped_column(String(255))
+    address_en: Mapped[str] = mapped_column(String(255))
+    district_zh: Mapped[str] = mapped_column(String(40))
+    district_en: Mapped[str] = mapped_column(String(40))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    opens_at: Mapped[str] = mapped_column(String(5))  # "10:00"
+    closes_at: Mapped[str] = mapped_column(String(5))  # "22:00"
+    phone: Mapped[str] = mapped_column(String(32))
+
+    __table_args__ = (Index("ix_stores_lat_lon", "lat", "lon"),)
+
+
+class Product(Base):
+    __tablename__ = "products"
+
+    sku: Mapped[str] = mapped_column(String(40), primary_key=True)
+    category: Mapped[str] = mapped_column(String(20))  # makeup | furniture
+    brand: Mapped[str] = mapped_column(String(60))
+    name_zh: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    # makeup
+    product_type: Mapped[str | None] = mapped_column(String(10))
+    shade_hex: Mapped[str | None] = mapped_column(String(7))
+    finish: Mapped[str | None] = mapped_column(String(10))
+    # furniture, metres
+    width_m: Mapped[float | None] = mapped_column(Float)
+    depth_m: Mapped[float | None] = mapped_column(Float)
+    height_m: Mapped[float | None] = mapped_column(Float)
+    model_file: Mapped[str | None] = mapped_column(String(255))
+    variants: Mapped[list] = mapped_column(JSON, default=list)
+
+    __table_args__ = (
+        CheckConstraint("category IN ('makeup', 'furniture')", name="ck_products_category"),
+        Index("ix_products_category_type", "category", "product_type"),
+    )
+
+
+class Inventory(Base):
+    __tablename__ = "inventory"
+
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), primary_key=True)
+    sku: Mapped[str] = mapped_column(ForeignKey("products.sku"), primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        CheckConstraint("quantity >= 0", name="ck_inventory_quantity"),
+        Index("ix_inventory_sku_store", "sku", "store_id"),
+    )
+
+
+class Member(Base):
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(60), default="")
+    consent_marketing: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_face_data: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CouponCampaign(Base):
+    __tablename__ = "coupon_campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    title_zh: Mapped[str] = mapped_column(String(120))
+    title_en: Mapped[str] = mapped_column(String(120))
+    discount: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    min_spend: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    valid_from: Mapped[datetime] = mapped_column(DateTime)
+    valid_to: Mapped[datetime] = mapped_column(DateTime)
+    channel: Mapped[str] = mapped_column(String(10))
+    total_quota: Mapped[int] = mapped_column(Integer)
+    per_member_limit: Mapped[int] = mapped_column(Integer)
+    issued: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        CheckConstraint("issued <= total_quota", name="ck_campaign_quota"),
+        CheckConstraint("channel IN ('online', 'in_store', 'both')", name="ck_campaign_channel"),
+    )
+
+
+class CouponClaim(Base):
+    __tablename__ = "coupon_claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("coupon_campaigns.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    status: Mapped[str] = mapped_column(String(10), default="claimed")
+    claimed_at: Mapped[datetime] = mapped_column(DateTime)
+    redeemed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    redeemed_store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
+    order_amount: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+
+    campaign: Mapped[CouponCampaign] = relationship()
+    redeemed_store: Mapped[Store | None] = relationship()
+
+    __table_args__ = (Index("ix_claims_member_campaign", "member_id", "campaign_id"),)
+
+
+class RepairTicket(Base):
+    __tablename__ = "repair_tickets"
+
+    id: Mapped[str] = mapped_column(String(7), primary_key=True)  # R-20417
+    member_phone: Mapped[str] = mapped_column(String(20))
+    product_sku: Mapped[str | None] = mapped_column(ForeignKey("products.sku"))
+    product_desc_zh: Mapped[str] = mapped_column(String(120))
+    product_desc_en: Mapped[str] = mapped_column(String(120))
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    engineer: Mapped[str | None] = mapped_column(String(60))
+    eta: Mapped[date | None] = mapped_column(Date)
+    failed_checks: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    store: Mapped[Store] = relationship()
+    events: Mapped[list[RepairEvent]] = relationship(
+        order_by="RepairEvent.id", back_populates="ticket"
+    )
+
+
+class RepairEvent(Base):
+    __tablename__ = "repair_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("repair_tickets.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    note_zh: Mapped[str] = mapped_column(Text, default="")
+    note_en: Mapped[str] = mapped_column(Text, default="")
+    staff: Mapped[str] = mapped_column(String(60), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    ticket: Mapped[RepairTicket] = relationship(back_populates="events")
+
+
+class ConsultationService(Base):
+    __tablename__ = "consultation_services"
+
+    code: Mapped[str] = mapped_column(String(30), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(60))
+    name_en: Mapped[str] = mapped_column(String(60))
+    duration_min: Mapped[int] = mapped_column(Integer)
+
+
+class TimeSlot(Base):
+    __tablename__ = "time_slots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    service_code: Mapped[str] = mapped_column(ForeignKey("consultation_services.code"))
+    starts_at: Mapped[datetime] = mapped_column(DateTime)
+    ends_at: Mapped[datetime] = mapped_column(DateTime)
+    capacity: Mapped[int] = mapped_column(Integer)
+    booked: Mapped[int] = mapped_column(Integer, default=0)
+
+    store: Mapped[Store] = relationship()
+    service: Mapped[ConsultationService] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("store_id", "service_code", "starts_at", name="uq_slot"),
+        CheckConstraint("booked >= 0 AND booked <= capacity", name="ck_slot_capacity"),
+        Index("ix_slots_service_store_start", "service_code", "store_id", "starts_at"),
+    )
+
+
+class Booking(Base):
+    __tablename__ = "bookings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("time_slots.id"))
+    name: Mapped[str] = mapped_column(String(60))
+    phone: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default="confirmed")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    slot: Mapped[TimeSlot] = relationship()
