@@ -128,7 +128,7 @@ def book(session: Session, slot_id: object, name: object, phone: object, now: da
 def get_booking(session: Session, code: object) -> Booking:
     booking = session.scalar(select(Booking).where(Booking.code == str(code).strip().upper())) if code else None
     if booking is None:
-        raise StoreError("booking_not_found", 404, code=code)
+        raise StoreError("booking_not_found", 404, booking=code)
     return booking
 
 

@@ -119,7 +119,7 @@ def member_coupons(session: Session, phone: object, now: datetime | None = None)
 def get_claim(session: Session, code: object) -> CouponClaim:
     coupon = session.scalar(select(CouponClaim).where(CouponClaim.code == str(code).strip().upper())) if code else None
     if coupon is None:
-        raise StoreError("coupon_not_found", 404, code=code)
+        raise StoreError("coupon_not_found", 404, coupon=code)
     return coupon
 
 

@@ -1,6 +1,7 @@
 """Repair tickets: progress for the owner (ticket id + phone's last 4 digits), events by staff."""
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime, timedelta
 
@@ -70,7 +71,7 @@ def ticket_status(session: Session, ticket_id: object, phone_last4: object, now:
     now = now or timeutil.now()
     ticket = _get_ticket(session, ticket_id)
     if ticket.locked_until and ticket.locked_until > now:
-        minutes = int((ticket.locked_until - now).total_seconds() // 60) + 1
+        minutes = math.ceil((ticket.locked_until - now).total_seconds() / 60)
         session.rollback()
         raise StoreError("repair_locked", 429, minutes=minutes)
     digits = str(phone_last4 or "").strip()

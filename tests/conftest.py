@@ -1,0 +1,101 @@
+"""Fixtures: every store/API test runs on SQLite and on a real PostgreSQL server.
+
+Each backend gets one migrated and seeded template per session; each test gets its own copy
+(a file copy for SQLite, ``CREATE DATABASE ... TEMPLATE`` for PostgreSQL).
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from webapp import PROJECT_ROOT, create_app
+from webapp.store import Database, migrate, seed
+
+from .pgserver import PostgresServer, find_bindir
+
+SEED_DIR = PROJECT_ROOT / "assets" / "seed"
+SERVICE_TOKEN = "test-service-token"
+STAFF_TOKEN = "test-staff-token"
+SERVICE = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
+STAFF = {"Authorization": f"Bearer {STAFF_TOKEN}"}
+_copies = itertools.count()
+
+
+def _migrate_and_seed(url: str) -> None:
+    migrate.upgrade(url)
+    db = Database(url)
+    with db.session() as session:
+        seed.seed(session, SEED_DIR)
+    db.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    _migrate_and_seed(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    bindir = find_bindir()
+    if bindir is None:
+        if os.environ.get("STORELENS_REQUIRE_POSTGRES"):
+            pytest.fail("PostgreSQL is not installed; `make test` installs it (apt-get install postgresql)")
+        pytest.skip("PostgreSQL is not installed here (make test installs it)")
+    server = PostgresServer(bindir)
+    server.start()
+    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("CREATE DATABASE storelens_template"))
+    _migrate_and_seed(server.url("storelens_template"))
+    yield server, admin
+    admin.dispose()
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        path = tmp_path / "store.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    server, admin = request.getfixturevalue("postgres_server")
+    name = f"storelens_test_{next(_copies)}"
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE storelens_template"))
+    yield server.url(name)
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+
+
+@pytest.fixture
+def db(db_url):
+    database = Database(db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def session(db):
+    with db.session() as s:
+        yield s
+
+
+@pytest.fixture
+def app(db_url):
+    app = create_app({"TESTING": True, "DATABASE_URL": db_url,
+                      "SERVICE_TOKEN": SERVICE_TOKEN, "STAFF_TOKEN": STAFF_TOKEN})
+    yield app
+    app.extensions["store_db"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

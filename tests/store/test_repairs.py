@@ -1,0 +1,77 @@
+from datetime import timedelta
+
+import pytest
+
+from webapp.store import StoreError, repairs, timeutil
+
+TICKET, LAST4 = "R-20417", "5678"  # seed: member phone 13912345678
+
+
+def _fails(code, status, operation, *args, **kwargs):
+    with pytest.raises(StoreError) as caught:
+        operation(*args, **kwargs)
+    assert (caught.value.code, caught.value.status) == (code, status)
+    return caught.value
+
+
+def test_owner_sees_status_and_timeline(session):
+    ticket = repairs.ticket_status(session, TICKET, LAST4)
+    assert ticket["status"] == "awaiting_parts" and ticket["step"] == 3 and ticket["steps"] == 6
+    assert ticket["engineer"] == "林师傅" and ticket["eta"]
+    assert [e["status"] for e in ticket["timeline"]] == ["received", "diagnosing", "awaiting_parts"]
+    assert ticket["status_label"] == {"zh": "等待配件", "en": "awaiting parts"}
+
+
+@pytest.mark.parametrize("spelling", ["r20417", " R-20417 ", "R20417", "r-20417"])
+def test_ticket_id_spellings(session, spelling):
+    assert repairs.ticket_status(session, spelling, LAST4)["id"] == TICKET
+
+
+def test_wrong_digits_are_refused_and_lock_after_five(session):
+    now = timeutil.now()
+    for _ in range(repairs.MAX_FAILED_CHECKS):
+        _fails("repair_verification_failed", 403, repairs.ticket_status, session, TICKET, "0000", now=now)
+    # locked: even the right digits are refused until the lock expires
+    error = _fails("repair_locked", 429, repairs.ticket_status, session, TICKET, LAST4, now=now)
+    assert "15" in error.message("en")
+    later = now + timedelta(minutes=repairs.LOCK_MINUTES, seconds=1)
+    assert repairs.ticket_status(session, TICKET, LAST4, now=later)["id"] == TICKET
+
+
+def test_a_right_answer_resets_the_count(session):
+    for _ in range(repairs.MAX_FAILED_CHECKS - 1):
+        _fails("repair_verification_failed", 403, repairs.ticket_status, session, TICKET, "1111")
+    repairs.ticket_status(session, TICKET, LAST4)
+    _fails("repair_verification_failed", 403, repairs.ticket_status, session, TICKET, "1111")
+    assert repairs.ticket_status(session, TICKET, LAST4)["id"] == TICKET
+
+
+@pytest.mark.parametrize("ticket, last4, code, status", [
+    ("R-99999", LAST4, "ticket_not_found", 404),
+    ("20417", LAST4, "invalid_field", 400),
+    ("R-2041", LAST4, "invalid_field", 400),
+    (TICKET, "56", "invalid_field", 400),
+    (TICKET, None, "invalid_field", 400),
+])
+def test_bad_lookups(session, ticket, last4, code, status):
+    _fails(code, status, repairs.ticket_status, session, ticket, last4)
+
+
+def test_staff_append_events(session):
+    ticket = repairs.add_event(session, TICKET, "repairing", note_zh="配件到了", note_en="Part arrived",
+                               staff="advisor-01", eta="2030-01-05")
+    assert ticket["status"] == "repairing" and ticket["eta"] == "2030-01-05"
+    assert ticket["timeline"][-1] == {"status": "repairing", "note": {"zh": "配件到了", "en": "Part arrived"},
+                                      "at": ticket["timeline"][-1]["at"]}
+    # the owner sees it
+    assert repairs.ticket_status(session, TICKET, LAST4)["timeline"][-1]["status"] == "repairing"
+
+
+def test_events_only_move_forward(session):
+    _fails("repair_status_backwards", 409, repairs.add_event, session, TICKET, "received")
+    _fails("invalid_field", 400, repairs.add_event, session, TICKET, "teleported")
+    _fails("invalid_field", 400, repairs.add_event, session, TICKET, "repairing", eta="next week")
+    # a refused event left the ticket as it was
+    assert repairs.ticket_status(session, TICKET, LAST4)["status"] == "awaiting_parts"
+    same = repairs.add_event(session, TICKET, "awaiting_parts", note_en="Supplier delayed")
+    assert same["timeline"][-1]["note"]["en"] == "Supplier delayed"
