@@ -5,12 +5,14 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from .database import store_db
 from .store import StoreError, migrate, seed, stock_sync
 
 
 @click.command("init-db")
+@with_appcontext
 @click.option("--no-seed", is_flag=True, help="Only migrate; do not load the demo data.")
 def init_db_command(no_seed: bool) -> None:
     """Apply migrations; seed the demo brand into an empty database."""
@@ -25,6 +27,7 @@ def init_db_command(no_seed: bool) -> None:
 
 
 @click.command("import-stock")
+@with_appcontext
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_stock_command(csv_file: Path) -> None:
     """Apply an ERP stock export (columns store, sku, quantity[, updated_at])."""
@@ -42,6 +45,7 @@ def import_stock_command(csv_file: Path) -> None:
 
 
 @click.command("db-revision")
+@with_appcontext
 @click.argument("message")
 def db_revision_command(message: str) -> None:
     """Write a new migration for model changes (review it before committing)."""

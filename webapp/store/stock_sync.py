@@ -99,7 +99,7 @@ def _check_row(row: object, stores: dict[str, int], skus: set[str]) -> tuple[int
 @unit_of_work
 def apply_rows(session: Session, rows: Iterable[tuple[int, object]], now: datetime | None = None) -> SyncReport:
     now = now or timeutil.now()
-    stores = dict(session.execute(select(Store.code, Store.id)).tuples())
+    stores = {code: id_ for code, id_ in session.execute(select(Store.code, Store.id))}
     skus = set(session.scalars(select(Product.sku)))
     report = SyncReport()
     for line, row in rows:

@@ -1,0 +1,169 @@
+"""The JSON API: shapes, languages, auth and the error contract (never a 500 for bad input)."""
+import io
+
+import pytest
+
+from ..conftest import SERVICE, STAFF
+
+EN = {"Accept-Language": "en-US,en;q=0.9"}
+ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
+
+
+def _error(response, status, code):
+    assert response.status_code == status, response.get_data(as_text=True)
+    body = response.get_json()
+    assert set(body) == {"error"} and body["error"]["code"] == code and body["error"]["message"]
+    return body["error"]["message"]
+
+
+def test_catalog(client):
+    stores = client.get("/api/v1/stores").get_json()["stores"]
+    assert len(stores) >= 8 and {"zh", "en"} == set(stores[0]["name"])
+    lips = client.get("/api/v1/products?category=makeup&type=lip").get_json()["products"]
+    assert len(lips) >= 24 and all(p["shade_hex"] for p in lips)
+    sofa = client.get("/api/v1/products/FUR-OSLO-3S").get_json()
+    assert sofa["dimensions_m"]["width"] == 2.2 and sofa["variants"]
+    _error(client.get("/api/v1/products/NOPE", headers=EN), 404, "product_not_found")
+    _error(client.get("/api/v1/products?category=cars"), 400, "invalid_field")
+
+
+def test_messages_follow_the_callers_language(client):
+    assert _error(client.get("/api/v1/stores/mars", headers=EN), 404, "store_not_found") == "No store called mars."
+    assert _error(client.get("/api/v1/stores/mars", headers=ZH), 404, "store_not_found") == "找不到门店：mars。"
+    assert _error(client.get("/api/v1/stores/mars"), 404, "store_not_found").startswith("找不到")  # Chinese first
+    assert _error(client.get("/api/v1/stores/mars?lang=en", headers=ZH), 404, "store_not_found").startswith("No store")
+
+
+def test_nearby_stock_endpoint(client):
+    body = client.get("/api/v1/stock/nearby?sku=LIP-101&lat=31.2323&lon=121.4737&radius_km=5").get_json()
+    assert body["sku"] == "LIP-101" and body["radius_km"] >= 5
+    distances = [r["distance_km"] for r in body["results"]]
+    assert distances == sorted(distances)
+    by_store = client.get("/api/v1/stock/nearby?sku=LIP-101&store=jingan").get_json()
+    assert by_store["origin"]["store"] == "jingan"
+
+
+@pytest.mark.parametrize("query, status, code", [
+    ("sku=LIP-101&lat=abc&lon=121.4", 400, "invalid_field"),
+    ("sku=LIP-101&lat=31.2&lon=999", 400, "invalid_field"),
+    ("sku=LIP-101&lat=31.2&lon=121.4&radius_km=-3", 400, "invalid_field"),
+    ("sku=LIP-101&lat=nan&lon=121.4", 400, "invalid_field"),
+    ("sku=LIP-101", 400, "missing_field"),
+    ("lat=31.2&lon=121.4", 404, "product_not_found"),
+    ("sku=LIP-101&store=nowhere", 404, "store_not_found"),
+])
+def test_nearby_stock_bad_queries(client, query, status, code):
+    _error(client.get(f"/api/v1/stock/nearby?{query}"), status, code)
+
+
+def test_coupon_flow_over_http(client):
+    assert {c["code"] for c in client.get("/api/v1/coupons/campaigns").get_json()["campaigns"]} == {"NEW50", "STORE100", "APP30"}
+    claimed = client.post("/api/v1/coupons/claims", json={"campaign": "STORE100", "phone": "13800138000"}, headers=SERVICE)
+    assert claimed.status_code == 201
+    code = claimed.get_json()["code"]
+    mine = client.get("/api/v1/members/13800138000/coupons", headers=SERVICE).get_json()["coupons"]
+    assert [c["code"] for c in mine] == [code]
+    redeemed = client.post("/api/v1/coupons/redeem", json={"code": code, "store": "jingan", "order_amount": 900}, headers=STAFF)
+    assert redeemed.status_code == 200 and redeemed.get_json()["status"] == "redeemed"
+    message = _error(client.post("/api/v1/coupons/redeem", json={"code": code, "store": "jingan", "order_amount": 900},
+                                 headers={**STAFF, **EN}), 409, "coupon_already_redeemed")
+    assert "already redeemed" in message
+
+
+def test_auth_is_enforced(client):
+    body = {"campaign": "NEW50", "phone": "13800138000"}
+    _error(client.post("/api/v1/coupons/claims", json=body), 401, "unauthorized")
+    _error(client.post("/api/v1/coupons/claims", json=body, headers={"Authorization": "Bearer wrong"}), 401, "unauthorized")
+    _error(client.post("/api/v1/coupons/claims", json=body, headers={"Authorization": "Basic abc"}), 401, "unauthorized")
+    # the assistant's service token may not redeem at a counter, nor add repair events
+    _error(client.post("/api/v1/coupons/redeem", json={"code": "C1", "store": "jingan", "order_amount": 1}, headers=SERVICE),
+           403, "forbidden")
+    _error(client.post("/api/v1/repairs/R-20417/events", json={"status": "repairing"}, headers=SERVICE), 403, "forbidden")
+    _error(client.get("/api/v1/members/13800138000/coupons"), 401, "unauthorized")
+
+
+def test_unconfigured_tokens_open_nothing(db_url):
+    from webapp import create_app
+
+    app = create_app({"TESTING": True, "DATABASE_URL": db_url})
+    response = app.test_client().post("/api/v1/stock", json={"items": []}, headers={"Authorization": "Bearer "})
+    _error(response, 401, "unauthorized")
+    app.extensions["store_db"].dispose()
+
+
+def test_repair_endpoints(client):
+    ticket = client.get("/api/v1/repairs/R-20417?phone_last4=5678").get_json()
+    assert ticket["status"] == "awaiting_parts"
+    _error(client.get("/api/v1/repairs/R-20417?phone_last4=0000"), 403, "repair_verification_failed")
+    _error(client.get("/api/v1/repairs/R-20417"), 400, "invalid_field")
+    _error(client.get("/api/v1/repairs/hello?phone_last4=5678"), 400, "invalid_field")
+    added = client.post("/api/v1/repairs/R-20417/events", headers=STAFF,
+                        json={"status": "repairing", "note_zh": "开始维修", "note_en": "Repair started"})
+    assert added.status_code == 201 and added.get_json()["status"] == "repairing"
+    _error(client.post("/api/v1/repairs/R-20417/events", headers=STAFF, json={"status": "received"}), 409,
+           "repair_status_backwards")
+    _error(client.post("/api/v1/repairs/R-20417/events", headers=STAFF, json={"status": "repairing", "note_zh": 5}),
+           400, "invalid_field")
+
+
+def test_booking_endpoints(client):
+    slots = client.get("/api/v1/consultations/slots?service=home_design&store=jingan").get_json()["slots"]
+    first, second = slots[:2]
+    made = client.post("/api/v1/bookings", json={"slot_id": first["id"], "name": "Li Lei", "phone": "13800138000"})
+    assert made.status_code == 201
+    code = made.get_json()["code"]
+    assert client.get(f"/api/v1/bookings/{code}").get_json()["slot"]["id"] == first["id"]
+    _error(client.post("/api/v1/bookings", json={"slot_id": first["id"], "name": "Han", "phone": "13900139000"}),
+           409, "slot_full")
+    moved = client.post(f"/api/v1/bookings/{code}/reschedule", json={"slot_id": second["id"]}).get_json()
+    assert moved["slot"]["id"] == second["id"]
+    assert client.post(f"/api/v1/bookings/{code}/cancel").get_json()["status"] == "cancelled"
+    _error(client.post(f"/api/v1/bookings/{code}/cancel"), 409, "booking_cancelled")
+    _error(client.get("/api/v1/bookings/BKNOPE1"), 404, "booking_not_found")
+
+
+@pytest.mark.parametrize("url", ["/api/v1/consultations/slots", "/api/v1/consultations/slots?service=makeup&from=soon",
+                                 "/api/v1/consultations/slots?service=makeup&from=2030-01-02&to=2030-01-01"])
+def test_slot_query_errors(client, url):
+    assert client.get(url).status_code == 400
+
+
+@pytest.mark.parametrize("body", [None, "not json", "[1, 2]", '{"slot_id": "x", "name": "a", "phone": "13800138000"}',
+                                  '{"slot_id": 1, "name": ["a"], "phone": "13800138000"}',
+                                  '{"slot_id": 1, "name": "a", "phone": 5}', '{"slot_id": true, "name": "a", "phone": "13800138000"}'])
+def test_bad_booking_bodies_are_4xx(client, body):
+    response = client.post("/api/v1/bookings", data=body, content_type="application/json")
+    assert 400 <= response.status_code < 500
+    assert "error" in response.get_json()
+
+
+def test_stock_sync_endpoint(client):
+    csv_body = "store,sku,quantity\njingan,LIP-101,77\nmars,LIP-101,1\n"
+    response = client.post("/api/v1/stock", data={"file": (io.BytesIO(csv_body.encode()), "erp.csv")}, headers={**STAFF, **EN})
+    report = response.get_json()
+    assert response.status_code == 200 and report["applied"] == 1
+    assert report["errors"] == [{"row": 3, "code": "store_not_found", "message": "No store called mars."}]
+    raw = client.post("/api/v1/stock", data=csv_body, content_type="text/csv", headers=SERVICE).get_json()
+    assert raw["unchanged"] == 1
+    as_json = client.post("/api/v1/stock", json={"items": [{"store": "jingan", "sku": "LIP-101", "quantity": 5}]},
+                          headers=SERVICE).get_json()
+    assert as_json["applied"] == 1
+    nearby = client.get("/api/v1/stock/nearby?sku=LIP-101&store=jingan").get_json()["results"]
+    assert nearby[0]["store"]["code"] == "jingan" and nearby[0]["quantity"] == 5
+    _error(client.post("/api/v1/stock", data="store,sku,quantity\njingan,LIP-101,1\n", content_type="text/csv"),
+           401, "unauthorized")
+    _error(client.post("/api/v1/stock", data=b"\x00\x00", content_type="text/csv", headers=STAFF), 400, "invalid_csv")
+    _error(client.post("/api/v1/stock", json={"rows": []}, headers=STAFF), 400, "missing_field")
+    _error(client.post("/api/v1/stock", data=b"", content_type="text/csv", headers=STAFF), 400, "missing_field")
+
+
+def test_http_level_errors_keep_the_shape(client, app):
+    _error(client.get("/api/v1/nothing-here"), 404, "not_found")
+    _error(client.delete("/api/v1/stores"), 405, "method_not_allowed")
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    _error(client.post("/api/v1/stock", data=b"x" * 4096, content_type="text/csv", headers=STAFF), 413, "payload_too_large")
+
+
+def test_home_page_in_both_languages(client):
+    assert "到店前，先试一试" in client.get("/").get_data(as_text=True)
+    assert "Try it before you go" in client.get("/?lang=en").get_data(as_text=True)
