@@ -1,0 +1,1 @@
+"""Pure computer vision and geometry for try-on: no Flask, no database."""
