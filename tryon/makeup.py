@@ -1,0 +1,122 @@
+"""Makeup rendering: product colour laid on a region while the skin's own texture and the
+scene's light stay visible.
+
+Colour is moved in CIELAB: the region's chroma (a*, b*) goes to the shade's, its lightness is
+shifted by the difference of means, so every pore, crease and shadow keeps its relative
+lightness. Finishes then shape lightness from the region's *own* highlights (gloss brightens
+where the lips already catch light), which is why they follow the scene's lighting.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import cv2
+import numpy as np
+
+from . import masks
+from .landmarks import Face
+
+PRODUCT_TYPES = ("lip", "eye", "cheek", "brow", "liner")
+FINISHES = ("matte", "satin", "gloss", "shimmer", "metallic")
+# how much of the shade a full-intensity product lays down, by product
+OPACITY = {"lip": 0.9, "eye": 0.55, "liner": 0.95, "cheek": 0.4, "brow": 0.5}
+# painting order: base layers first, lips last
+ORDER = ("brow", "eye", "liner", "cheek", "lip")
+_SPARKLE = (np.random.default_rng(20417).random((256, 256)) > 0.985).astype(np.float32)
+_SPARKLE = cv2.GaussianBlur(_SPARKLE, (0, 0), 0.6) * 4
+
+
+@dataclass(frozen=True)
+class Application:
+    """One product on the face."""
+
+    product_type: str
+    color_hex: str
+    finish: str = "satin"
+    intensity: float = 1.0
+    wing: bool = False  # eyeliner only
+
+    def __post_init__(self) -> None:
+        if self.product_type not in PRODUCT_TYPES:
+            raise ValueError(f"product_type must be one of {PRODUCT_TYPES}")
+        if self.finish not in FINISHES:
+            raise ValueError(f"finish must be one of {FINISHES}")
+        if not 0.0 <= self.intensity <= 1.0:
+            raise ValueError("intensity must be within 0..1")
+        hex_to_lab(self.color_hex)
+
+
+def hex_to_lab(color_hex: str) -> np.ndarray:
+    """A ``#rrggbb`` colour as OpenCV 8-bit Lab (L*, a*, b* scaled to 0..255), float32."""
+    value = color_hex.lstrip("#")
+    if len(value) != 6 or any(c not in "0123456789abcdefABCDEF" for c in value):
+        raise ValueError(f"not a #rrggbb colour: {color_hex!r}")
+    bgr = np.array([[[int(value[i:i + 2], 16) for i in (4, 2, 0)]]], np.uint8)
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2LAB)[0, 0].astype(np.float32)
+
+
+MASKS: dict[str, Callable[[Face, tuple, Application], list[masks.Mask]]] = {
+    "lip": lambda face, shape, app: masks.lips(face, shape),
+    "eye": lambda face, shape, app: masks.eyeshadow(face, shape),
+    "liner": lambda face, shape, app: masks.eyeliner(face, shape, wing=app.wing),
+    "cheek": lambda face, shape, app: masks.blush(face, shape),
+    "brow": lambda face, shape, app: masks.brows(face, shape),
+}
+
+
+def _finish(lightness: np.ndarray, original: np.ndarray, weights: np.ndarray, finish: str,
+            mean: float, origin: tuple[int, int]) -> np.ndarray:
+    """Shape the new lightness from the region's own highlights (``original`` L, 0..255)."""
+    spread = float(np.sqrt(np.einsum("ij,ij->", weights, (original - mean) ** 2) / max(weights.sum(), 1e-6))) + 1e-3
+    highlight = np.clip((original - mean - 0.6 * spread) / (1.5 * spread), 0, 1)
+    if finish == "matte":
+        return lightness - 0.5 * np.clip(original - mean, 0, None)
+    if finish == "satin":
+        return lightness + 15 * highlight
+    if finish == "gloss":
+        return lightness + 70 * highlight ** 1.5
+    if finish == "metallic":
+        return lightness + 0.4 * (original - mean) + 45 * highlight
+    h, w = lightness.shape  # shimmer: fine sparkle, fixed to the frame so it twinkles as you move
+    y, x = origin[1] % 256, origin[0] % 256
+    sparkle = np.tile(_SPARKLE, (h // 256 + 2, w // 256 + 2))[y:y + h, x:x + w]
+    return lightness + 15 * highlight + 36 * sparkle
+
+
+def apply(image: np.ndarray, face: Face, application: Application) -> None:
+    """Lay one product on one face, in place."""
+    if application.intensity <= 0:
+        return
+    for mask in MASKS[application.product_type](face, image.shape, application):
+        _paint(image, mask, application)
+
+
+def _paint(image: np.ndarray, mask: masks.Mask, application: Application) -> None:
+    weights = mask.alpha
+    inside = weights > 1e-3  # pixels outside the mask stay bit-identical
+    if not inside.any():
+        return
+    region = image[mask.slices]
+    lab = cv2.cvtColor(region, cv2.COLOR_BGR2LAB).astype(np.float32)
+    mean = np.einsum("ijk,ij->k", lab, weights) / float(weights.sum())
+    target = hex_to_lab(application.color_hex)
+    painted = np.empty_like(lab)
+    painted[..., 0] = _finish(lab[..., 0] + 0.8 * (target[0] - mean[0]), lab[..., 0], weights,
+                              application.finish, float(mean[0]), (mask.x, mask.y))
+    painted[..., 1:] = target[1:] + 0.35 * (lab[..., 1:] - mean[1:])
+    painted -= lab
+    painted *= (weights * (OPACITY[application.product_type] * application.intensity))[..., None]
+    painted += lab
+    made_up = cv2.cvtColor(np.clip(painted + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_LAB2BGR)
+    np.copyto(region, made_up, where=inside[..., None])
+
+
+def render_look(image: np.ndarray, faces: Sequence[Face], look: Sequence[Application]) -> np.ndarray:
+    """A made-up copy of ``image``: every product of ``look`` on every face."""
+    out = image.copy()
+    ordered = sorted(look, key=lambda a: ORDER.index(a.product_type))
+    for face in faces:
+        for application in ordered:
+            apply(out, face, application)
+    return out

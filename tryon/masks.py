@@ -1,0 +1,161 @@
+"""Feathered, sub-pixel region masks from face landmarks.
+
+A ``Mask`` is a float32 alpha map (0..1) over a region of interest of the frame, so all
+later work touches only the pixels near the region, not the whole frame.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from . import regions as R
+from .landmarks import Face
+
+SHIFT = 4  # fillPoly fixed-point bits: polygons are placed to 1/16 px
+FIXED = 1 << SHIFT
+
+
+@dataclass(frozen=True)
+class Mask:
+    x: int
+    y: int
+    alpha: np.ndarray  # (h, w) float32, 0..1
+
+    @property
+    def slices(self) -> tuple[slice, slice]:
+        h, w = self.alpha.shape
+        return slice(self.y, self.y + h), slice(self.x, self.x + w)
+
+
+def _canvas(points: np.ndarray, pad: float, frame_shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    height, width = frame_shape[:2]
+    x0, y0 = np.floor(points.min(axis=0) - pad).astype(int)
+    x1, y1 = np.ceil(points.max(axis=0) + pad).astype(int)
+    return max(x0, 0), max(y0, 0), min(x1, width), min(y1, height)
+
+
+def _fill(shape: tuple[int, int], origin: tuple[int, int], polygons: list[np.ndarray], value: int = 255,
+          into: np.ndarray | None = None) -> np.ndarray:
+    canvas = np.zeros(shape, np.uint8) if into is None else into
+    fixed = [np.round((p - origin) * FIXED).astype(np.int32) for p in polygons]
+    cv2.fillPoly(canvas, fixed, value, cv2.LINE_AA, SHIFT)
+    return canvas
+
+
+def _feathered(canvas: np.ndarray, sigma: float) -> np.ndarray:
+    alpha = canvas.astype(np.float32) * (1 / 255)
+    return cv2.GaussianBlur(alpha, (0, 0), sigma) if sigma > 0.3 else alpha
+
+
+def _build(frame_shape, all_points: np.ndarray, sigma: float, draw) -> Mask | None:
+    x0, y0, x1, y1 = _canvas(all_points, 3 * sigma + 2, frame_shape)
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return None
+    alpha = draw((y1 - y0, x1 - x0), np.array([x0, y0], np.float32), sigma)
+    return Mask(x0, y0, alpha)
+
+
+def lips(face: Face, frame_shape) -> list[Mask]:
+    """Lips only: the outer contour minus the mouth opening (teeth and tongue stay clean)."""
+    outer, inner = face.points[R.LIPS_OUTER], face.points[R.LIPS_INNER]
+    sigma = 0.006 * face.width
+
+    def draw(shape, origin, sigma):
+        canvas = _fill(shape, origin, [outer])
+        alpha = _feathered(_fill(shape, origin, [inner], 0, into=canvas), sigma)
+        # feathering must not reach into the mouth: cut the opening out again, hard
+        return alpha * (1 - _fill(shape, origin, [inner]).astype(np.float32) / 255)
+
+    mask = _build(frame_shape, outer, sigma, draw)
+    return [mask] if mask else []
+
+
+def _eye_opening(face: Face, upper: list[int], lower: list[int]) -> np.ndarray:
+    return np.concatenate([face.points[upper], face.points[lower][::-1]])
+
+
+def _resample(polyline: np.ndarray, count: int) -> np.ndarray:
+    steps = np.linalg.norm(np.diff(polyline, axis=0), axis=1)
+    at = np.concatenate([[0], np.cumsum(steps)]) / max(steps.sum(), 1e-6)
+    wanted = np.linspace(0, 1, count)
+    return np.stack([np.interp(wanted, at, polyline[:, 0]), np.interp(wanted, at, polyline[:, 1])], axis=1)
+
+
+def _minus_opening(polygon: np.ndarray, opening: np.ndarray):
+    """Draw ``polygon`` feathered, then cut the eye opening out hard (eyeballs stay clean)."""
+
+    def draw(shape, origin, sigma):
+        alpha = _feathered(_fill(shape, origin, [polygon]), sigma)
+        return alpha * (1 - _fill(shape, origin, [opening]).astype(np.float32) / 255)
+
+    return draw
+
+
+def eyeshadow(face: Face, frame_shape, reach: float = 0.6) -> list[Mask]:
+    """Each lid from the lash line up ``reach`` of the way to the brow's lower edge."""
+    sigma = 0.012 * face.width
+    found = []
+    for upper, lower, brow in R.EYES:
+        lid = face.points[upper]
+        top = lid + reach * (_resample(face.points[brow], len(upper)) - lid)
+        polygon = np.concatenate([lid, top[::-1]])
+        found.append(_build(frame_shape, polygon, sigma, _minus_opening(polygon, _eye_opening(face, upper, lower))))
+    return [m for m in found if m]
+
+
+def eyeliner(face: Face, frame_shape, wing: bool = False) -> list[Mask]:
+    """A line along each upper lash line, thicker towards the outer corner; optional wing."""
+    sigma = 0.004 * face.width
+    found = []
+    for upper, lower, _brow in R.EYES:
+        lid = face.points[upper]
+        eye_width = float(np.linalg.norm(lid[-1] - lid[0]))
+        thickness = np.linspace(0.03, 0.09, len(lid))[:, None] * eye_width
+        lifted = lid - np.array([0.0, 1.0], np.float32) * thickness
+        stroke = np.concatenate([lid, lifted[::-1]])
+        if wing:
+            direction = (lid[-1] - lid[0]) / max(eye_width, 1e-6)
+            tip = lid[-1] + eye_width * 0.3 * (direction + np.array([0, -0.45])) / 1.1
+            stroke = np.concatenate([lid, [tip], lifted[::-1]])
+        found.append(_build(frame_shape, stroke, sigma, _minus_opening(stroke, _eye_opening(face, upper, lower))))
+    return [m for m in found if m]
+
+
+def _plain(polygon: np.ndarray):
+    return lambda shape, origin, sigma: _feathered(_fill(shape, origin, [polygon]), sigma)
+
+
+def brows(face: Face, frame_shape) -> list[Mask]:
+    sigma = 0.008 * face.width
+    polygons = [np.concatenate([face.points[top], face.points[bottom][::-1]]) for top, bottom in R.BROWS]
+    return [m for m in (_build(frame_shape, p, sigma, _plain(p)) for p in polygons) if m]
+
+
+def cheek_centres(face: Face) -> list[np.ndarray]:
+    return [face.points[idx].mean(axis=0) for idx in R.CHEEKS]
+
+
+def _soft(polygon: np.ndarray, scale: int = 4):
+    """A wide feather computed at 1/``scale`` resolution: the same look at a fraction of the cost."""
+
+    def draw(shape, origin, sigma):
+        small = (max(shape[0] // scale, 1), max(shape[1] // scale, 1))
+        alpha = _feathered(_fill(small, origin / scale, [polygon / scale]), sigma / scale)
+        return cv2.resize(alpha, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
+
+    return draw
+
+
+def blush(face: Face, frame_shape, size: float = 1.0) -> list[Mask]:
+    """Soft ellipses on the cheek apples, tilted with the head."""
+    eyes = face.points[R.LEFT_EYE_UPPER[-1]] - face.points[R.RIGHT_EYE_UPPER[-1]]
+    roll = int(round(float(np.degrees(np.arctan2(eyes[1], eyes[0])))))
+    axes = tuple(np.round(np.array([0.11, 0.075]) * face.width * size).astype(int))
+    sigma = 0.05 * face.width * size
+    found = []
+    for centre in cheek_centres(face):
+        ellipse = cv2.ellipse2Poly(tuple(np.round(centre).astype(int)), axes, roll, 0, 360, 10).astype(np.float32)
+        found.append(_build(frame_shape, ellipse, sigma, _soft(ellipse)))
+    return [m for m in found if m]
