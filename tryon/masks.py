@@ -60,7 +60,7 @@ def _build(frame_shape, all_points: np.ndarray, sigma: float, draw) -> Mask | No
 def lips(face: Face, frame_shape) -> list[Mask]:
     """Lips only: the outer contour minus the mouth opening (teeth and tongue stay clean)."""
     outer, inner = face.points[R.LIPS_OUTER], face.points[R.LIPS_INNER]
-    sigma = 0.006 * face.width
+    sigma = min(0.004 * face.width, 1.2)  # lipstick edges are crisp; a wide feather would bleed
 
     def draw(shape, origin, sigma):
         canvas = _fill(shape, origin, [outer])

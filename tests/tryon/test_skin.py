@@ -1,0 +1,47 @@
+from dataclasses import replace
+
+import cv2
+import numpy as np
+
+from tryon.skin import Shade, analyse_skin, recommend
+
+SHADES = [Shade("LIP-A", "lip", "#E8623A"), Shade("LIP-B", "lip", "#9E1B4F"), Shade("LIP-C", "lip", "#B76E79"),
+          Shade("LIP-D", "lip", "#C98E7A"), Shade("CHK-A", "cheek", "#F2A38A"), Shade("CHK-B", "cheek", "#B85470")]
+
+
+def test_skin_tone_of_a_real_face(frame, face):
+    tone = analyse_skin(frame, face)
+    assert tone.category in ("very_light", "light", "intermediate")
+    assert tone.undertone in ("warm", "neutral", "cool")
+    data = tone.to_dict()
+    assert data["category_label"]["zh"] and data["undertone_label"]["en"] == tone.undertone
+
+
+def test_darker_exposure_reads_as_deeper_skin(frame, face):
+    light = analyse_skin(frame, face)
+    dark = analyse_skin(cv2.convertScaleAbs(frame, alpha=0.55), face)
+    assert dark.ita < light.ita - 10
+
+
+def test_white_balance_is_partly_corrected(frame, face):
+    warm_light = np.clip(frame.astype(np.float32) * np.array([0.85, 1.0, 1.15]), 0, 255).astype(np.uint8)
+    plain, tinted = analyse_skin(frame, face), analyse_skin(warm_light, face)
+    uncorrected_shift = 15  # b* shift a 15% red/blue tint causes without correction (measured)
+    assert abs(tinted.b - plain.b) < uncorrected_shift
+
+
+def _ranks(recommended, kind="lip"):
+    return [r["sku"] for r in recommended[kind]]
+
+
+def test_recommendations_rank_by_undertone_and_depth(frame, face):
+    tone = analyse_skin(frame, face)
+    warm = recommend(replace(tone, undertone="warm"), SHADES, per_type=4)
+    cool = recommend(replace(tone, undertone="cool"), SHADES, per_type=4)
+    assert _ranks(warm)[0] == "LIP-A"  # orange for warm skin
+    assert _ranks(warm).index("LIP-A") < _ranks(warm).index("LIP-B")
+    assert _ranks(cool).index("LIP-B") < _ranks(cool).index("LIP-A")  # berry before orange for cool skin
+    deep = recommend(replace(tone, undertone="cool", lightness=40.0), SHADES, per_type=4)
+    assert _ranks(deep)[0] == "LIP-B"  # deeper skin, deeper shade
+    assert len(recommend(tone, SHADES)["lip"]) == 3 and set(warm) == {"lip", "cheek"}
+    assert "warm undertone" in warm["lip"][0]["reason"]["en"] and "暖调" in warm["lip"][0]["reason"]["zh"]

@@ -1,0 +1,122 @@
+"""Skin tone from cheeks and forehead: ITA° category, undertone, and shades that suit it.
+
+Skin is sampled away from shadows and highlights (the darkest and brightest pixels of the
+patches are dropped) after a partial grey-world white balance, so a warm room light does not
+read as a warm undertone.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterable
+
+import cv2
+import numpy as np
+
+from . import masks
+from . import regions as R
+from .landmarks import Face
+from .makeup import hex_to_lab
+
+# Individual Typology Angle bands (Chardon et al. 1991; Del Bino et al. 2006)
+ITA_CATEGORIES = (
+    (55, "very_light", "非常白皙", "very light"),
+    (41, "light", "白皙", "light"),
+    (28, "intermediate", "自然", "intermediate"),
+    (10, "tan", "小麦", "tan"),
+    (-30, "brown", "棕色", "brown"),
+    (-360, "dark", "深色", "dark"),
+)
+UNDERTONES = {"warm": ("暖调", "warm"), "neutral": ("中性调", "neutral"), "cool": ("冷调", "cool")}
+
+
+@dataclass(frozen=True)
+class SkinTone:
+    lightness: float  # CIE L*
+    a: float
+    b: float
+    ita: float
+    category: str
+    undertone: str
+
+    def to_dict(self) -> dict:
+        zh, en = next((zh, en) for _, key, zh, en in ITA_CATEGORIES if key == self.category)
+        return {
+            "ita": round(self.ita, 1), "category": self.category, "category_label": {"zh": zh, "en": en},
+            "undertone": self.undertone,
+            "undertone_label": dict(zip(("zh", "en"), UNDERTONES[self.undertone])),
+            "lab": [round(self.lightness, 1), round(self.a, 1), round(self.b, 1)],
+        }
+
+
+@dataclass(frozen=True)
+class Shade:
+    sku: str
+    product_type: str
+    color_hex: str
+
+
+def _grey_world(image: np.ndarray, strength: float = 0.5, limit: float = 0.15) -> np.ndarray:
+    means = image.reshape(-1, 3).mean(axis=0) + 1e-6
+    gains = np.clip((means.mean() / means) ** strength, 1 - limit, 1 + limit)
+    return np.clip(image.astype(np.float32) * gains, 0, 255).astype(np.uint8)
+
+
+def _skin_pixels(image: np.ndarray, face: Face) -> np.ndarray:
+    patches = np.zeros(image.shape[:2], np.uint8)
+    radius = max(int(0.06 * face.width), 2)
+    for centre in masks.cheek_centres(face):
+        cv2.circle(patches, tuple(np.round(centre).astype(int)), radius, 255, -1)
+    cv2.fillPoly(patches, [np.round(face.points[R.FOREHEAD]).astype(np.int32)], 255)
+    return image[patches > 0]
+
+
+def analyse_skin(image: np.ndarray, face: Face) -> SkinTone | None:
+    pixels = _skin_pixels(_grey_world(image), face)
+    if len(pixels) < 20:
+        return None
+    lab = cv2.cvtColor(pixels.reshape(-1, 1, 3).astype(np.float32) / 255, cv2.COLOR_BGR2LAB).reshape(-1, 3)
+    low, high = np.percentile(lab[:, 0], [25, 95])  # drop shadows and shine
+    lab = lab[(lab[:, 0] >= low) & (lab[:, 0] <= high)]
+    lightness, a, b = np.median(lab, axis=0)
+    ita = math.degrees(math.atan2(lightness - 50, b))
+    category = next(key for bound, key, _, _ in ITA_CATEGORIES if ita > bound)
+    hue = math.degrees(math.atan2(b, a))
+    undertone = "warm" if hue > 62 else "cool" if hue < 52 else "neutral"
+    return SkinTone(float(lightness), float(a), float(b), ita, category, undertone)
+
+
+# Preferred shade hue (degrees in a*b*) per undertone: warm skins carry orange/brick, cool ones
+# blue-reds and berries.
+_PREFERRED_HUE = {"warm": 42.0, "neutral": 28.0, "cool": 12.0}
+_REASONS = {
+    "warm": ("暖调肤色，橘调、砖红和珊瑚色更显气色", "warm undertone: orange, brick and coral tones add glow"),
+    "neutral": ("中性肤色，玫瑰和豆沙色最百搭", "neutral undertone: rose and muted pinks suit you best"),
+    "cool": ("冷调肤色，蓝调正红、莓果和梅子色更显白", "cool undertone: blue-reds, berries and plums brighten you"),
+}
+
+
+def _lab_star(color_hex: str) -> tuple[float, float, float]:
+    lab = hex_to_lab(color_hex)
+    return float(lab[0]) * 100 / 255, float(lab[1]) - 128, float(lab[2]) - 128
+
+
+def recommend(tone: SkinTone, shades: Iterable[Shade], per_type: int = 3) -> dict[str, list[dict]]:
+    """The best ``per_type`` shades per product type, each with a short reason in zh and en."""
+    preferred_hue = _PREFERRED_HUE[tone.undertone]
+    # deeper skins carry deeper shades: aim a fixed step darker than the skin
+    preferred_lightness = max(tone.lightness - 22, 20)
+    scored: dict[str, list[tuple[float, Shade]]] = {}
+    for shade in shades:
+        lightness, a, b = _lab_star(shade.color_hex)
+        hue = math.degrees(math.atan2(b, a))
+        score = abs(hue - preferred_hue) / 10 + abs(lightness - preferred_lightness) / 20  # undertone first
+        scored.setdefault(shade.product_type, []).append((score, shade))
+    zh, en = _REASONS[tone.undertone]
+    category_zh, category_en = next((z, e) for _, key, z, e in ITA_CATEGORIES if key == tone.category)
+    return {
+        kind: [{"sku": s.sku, "color_hex": s.color_hex, "score": round(score, 2),
+                "reason": {"zh": f"{category_zh}肤色、{zh}", "en": f"{category_en} skin, {en}"}}
+               for score, s in sorted(ranked, key=lambda r: (r[0], r[1].sku))[:per_type]]
+        for kind, ranked in scored.items()
+    }
