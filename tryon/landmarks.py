@@ -5,25 +5,10 @@ tracks one face across video frames and needs one instance per stream.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import mediapipe as mp
 import numpy as np
 
-FACE_POINTS = 478
-
-
-@dataclass(frozen=True)
-class Face:
-    """Landmarks of one face in pixel coordinates, shape (478, 2), float32."""
-
-    points: np.ndarray
-
-    @property
-    def width(self) -> float:
-        """Cheek-to-cheek distance: the yardstick for feathering and sizes."""
-        return float(np.linalg.norm(self.points[454] - self.points[234]))
-
+from .face import Face
 
 class _Landmarker:
     def __init__(self, static: bool, max_faces: int) -> None:

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from . import masks
-from .landmarks import Face
+from .face import Face
 
 PRODUCT_TYPES = ("lip", "eye", "cheek", "brow", "liner")
 FINISHES = ("matte", "satin", "gloss", "shimmer", "metallic")

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from . import regions as R
-from .landmarks import Face
+from .face import Face
 
 SHIFT = 4  # fillPoly fixed-point bits: polygons are placed to 1/16 px
 FIXED = 1 << SHIFT

@@ -1,8 +1,8 @@
 """Skin tone from cheeks and forehead: ITA° category, undertone, and shades that suit it.
 
 Skin is sampled away from shadows and highlights (the darkest and brightest pixels of the
-patches are dropped) after a partial grey-world white balance, so a warm room light does not
-read as a warm undertone.
+patches are dropped) after white balance from the scene's neutral surfaces, so a warm room
+light does not read as a warm undertone.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import numpy as np
 
 from . import masks
 from . import regions as R
-from .landmarks import Face
+from .face import Face
 from .makeup import hex_to_lab
 
 # Individual Typology Angle bands (Chardon et al. 1991; Del Bino et al. 2006)
@@ -56,9 +56,18 @@ class Shade:
     color_hex: str
 
 
-def _grey_world(image: np.ndarray, strength: float = 0.5, limit: float = 0.15) -> np.ndarray:
-    means = image.reshape(-1, 3).mean(axis=0) + 1e-6
-    gains = np.clip((means.mean() / means) ** strength, 1 - limit, 1 + limit)
+def white_balanced(image: np.ndarray, limit: float = 0.2) -> np.ndarray:
+    """Neutralise the light's colour using the scene's near-grey pixels (walls, white clothes).
+
+    Only where enough of them exist: a frame without neutral surfaces is left as it is, since
+    guessing from coloured ones (grey-world) would shift skin towards the opposite colour.
+    """
+    hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
+    neutral = (hsv[..., 1] < 50) & (hsv[..., 2] > 90) & (hsv[..., 2] < 250)
+    if neutral.mean() < 0.02:
+        return image
+    grey = image[neutral].astype(np.float32).mean(axis=0) + 1e-6
+    gains = np.clip(grey.mean() / grey, 1 - limit, 1 + limit)
     return np.clip(image.astype(np.float32) * gains, 0, 255).astype(np.uint8)
 
 
@@ -72,7 +81,7 @@ def _skin_pixels(image: np.ndarray, face: Face) -> np.ndarray:
 
 
 def analyse_skin(image: np.ndarray, face: Face) -> SkinTone | None:
-    pixels = _skin_pixels(_grey_world(image), face)
+    pixels = _skin_pixels(white_balanced(image), face)
     if len(pixels) < 20:
         return None
     lab = cv2.cvtColor(pixels.reshape(-1, 1, 3).astype(np.float32) / 255, cv2.COLOR_BGR2LAB).reshape(-1, 3)

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from .landmarks import Face
+from .face import Face
 
 
 def _alpha(cutoff: float | np.ndarray, dt: float):

@@ -35,11 +35,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["store_db"] = Database(app.config["DATABASE_URL"])
 
-    from . import api, cli, database, errors, pages
+    from . import api, cli, database, errors, makeup, pages
 
     database.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    makeup.sock.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(makeup.bp)
     return app

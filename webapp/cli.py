@@ -8,7 +8,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from .database import store_db
-from .store import StoreError, migrate, seed, stock_sync
+from .store import StoreError, looks, migrate, seed, stock_sync
 
 
 @click.command("init-db")
@@ -18,12 +18,16 @@ def init_db_command(no_seed: bool) -> None:
     """Apply migrations; seed the demo brand into an empty database."""
     db = store_db()
     migrate.upgrade(db.url)
+    seed_dir = Path(current_app.config["ASSETS_DIR"]) / "seed"
     with db.session() as session:
-        if no_seed or seed.is_seeded(session):
+        if no_seed:
+            click.echo("Database is migrated.")
+        elif seed.is_seeded(session):
+            looks.sync_presets(session, seed_dir)  # presets follow assets/seed/looks.json
             click.echo("Database is up to date.")
-            return
-        counts = seed.seed(session, Path(current_app.config["ASSETS_DIR"]) / "seed")
-    click.echo("Seeded: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+        else:
+            counts = seed.seed(session, seed_dir)
+            click.echo("Seeded: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
 
 
 @click.command("import-stock")

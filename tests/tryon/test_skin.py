@@ -3,7 +3,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from tryon.skin import Shade, analyse_skin, recommend
+from tryon.skin import Shade, _skin_pixels, analyse_skin, recommend
 
 SHADES = [Shade("LIP-A", "lip", "#E8623A"), Shade("LIP-B", "lip", "#9E1B4F"), Shade("LIP-C", "lip", "#B76E79"),
           Shade("LIP-D", "lip", "#C98E7A"), Shade("CHK-A", "cheek", "#F2A38A"), Shade("CHK-B", "cheek", "#B85470")]
@@ -23,11 +23,17 @@ def test_darker_exposure_reads_as_deeper_skin(frame, face):
     assert dark.ita < light.ita - 10
 
 
-def test_white_balance_is_partly_corrected(frame, face):
-    warm_light = np.clip(frame.astype(np.float32) * np.array([0.85, 1.0, 1.15]), 0, 255).astype(np.uint8)
-    plain, tinted = analyse_skin(frame, face), analyse_skin(warm_light, face)
-    uncorrected_shift = 15  # b* shift a 15% red/blue tint causes without correction (measured)
-    assert abs(tinted.b - plain.b) < uncorrected_shift
+def _raw_b(image, face):
+    pixels = _skin_pixels(image, face).reshape(-1, 1, 3).astype(np.float32) / 255
+    return float(np.median(cv2.cvtColor(pixels, cv2.COLOR_BGR2LAB)[..., 2]))
+
+
+def test_a_light_cast_is_white_balanced_away(frame, face):
+    warm_light = np.clip(frame.astype(np.float32) * np.array([0.93, 1.0, 1.07]), 0, 255).astype(np.uint8)
+    cast = _raw_b(warm_light, face) - _raw_b(frame, face)
+    assert cast > 4  # the tint really does move skin towards yellow...
+    corrected = analyse_skin(warm_light, face).b - analyse_skin(frame, face).b
+    assert abs(corrected) < 0.4 * cast  # ...and the neutral wall behind takes most of it back
 
 
 def _ranks(recommended, kind="lip"):

@@ -48,6 +48,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "slot_in_past": ("该时段已经开始或已过去。", "That time slot has already started or passed."),
     "booking_cancelled": ("该预约已取消。", "This booking has been cancelled."),
     "booking_same_slot": ("新时段与原时段相同。", "The new time slot is the same as the current one."),
+    # try-on and privacy
+    "invalid_image": ("无法读取图片，请上传 JPEG、PNG 或 WebP 照片。",
+                      "Could not read the image: {reason}. Please upload a JPEG, PNG or WebP photo."),
+    "image_too_large": ("图片过大，请上传 10 MB 以内、边长不超过 4096 像素的照片。",
+                        "The image is too large ({reason}). Please upload up to 10 MB and 4096 px per side."),
+    "no_face": ("照片中没有找到人脸。请正对镜头、光线充足，并让整张脸出现在画面中。",
+                "No face was found. Face the camera in good light with your whole face in the picture."),
+    "consent_required": ("保存前需要您的明确同意。", "Your explicit consent is needed before anything is saved."),
     "internal": ("服务器出了点问题，请稍后再试。", "Something went wrong on our side; please try again."),
 }
 

@@ -96,6 +96,8 @@ class Member(Base):
     name: Mapped[str] = mapped_column(String(60), default="")
     consent_marketing: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_face_data: Mapped[bool] = mapped_column(Boolean, default=False)
+    # bearer secret given to the member's browser when it first saves something
+    token: Mapped[str | None] = mapped_column(String(64), unique=True)  # uq_members_token
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
@@ -219,3 +221,31 @@ class Booking(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     slot: Mapped[TimeSlot] = relationship()
+
+
+class Look(Base):
+    """A makeup look: a preset (``key`` set) or one a member saved with consent."""
+
+    __tablename__ = "looks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(30), unique=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
+    name_zh: Mapped[str] = mapped_column(String(60))
+    name_en: Mapped[str] = mapped_column(String(60))
+    items: Mapped[list] = mapped_column(JSON)  # [{"sku", "intensity", "wing"}]
+    scene: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SkinAnalysis(Base):
+    """A skin-tone result, kept only when the member consented."""
+
+    __tablename__ = "skin_analyses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    ita: Mapped[float] = mapped_column(Float)
+    category: Mapped[str] = mapped_column(String(20))
+    undertone: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import timeutil
+from . import looks, timeutil
 from .models import (
     ConsultationService, CouponCampaign, Inventory, Member, Product, RepairEvent, RepairTicket,
     Store, TimeSlot,
@@ -95,5 +95,7 @@ def seed(session: Session, seed_dir: Path, today: date | None = None) -> dict[st
                                          capacity=s["capacity"], booked=0))
                     slots += 1
     session.commit()
+    presets = looks.sync_presets(session, seed_dir, now)
     return {"stores": len(stores), "products": len(products), "inventory": len(inventory), "slots": slots,
-            "repair_tickets": len(tickets)}
+            "repair_tickets": len(tickets),
+            "preset_looks": presets}

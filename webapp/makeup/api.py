@@ -1,0 +1,54 @@
+import base64
+import json
+
+from flask import jsonify, request
+
+from ..api import bp as api_bp
+from ..api.params import json_body
+from ..database import db_session
+from ..store import StoreError, looks, tryon_photo
+from .landmarkers import photo_landmarker
+
+
+def _look_field() -> object:
+    raw = request.form.get("look")
+    if not raw:
+        raise StoreError("missing_field", field="look")
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise StoreError("invalid_field", field="look", reason="not JSON") from None
+
+
+@api_bp.get("/tryon/looks")
+def preset_looks():
+    return jsonify(looks=looks.presets(db_session()))
+
+
+@api_bp.post("/tryon/makeup")
+def try_on_photo():
+    """multipart: ``image`` (JPEG/PNG/WebP) and ``look`` (JSON) → the made-up JPEG and findings."""
+    upload = request.files.get("image")
+    if upload is None:
+        raise StoreError("missing_field", field="image")
+    jpeg, found = tryon_photo.try_on_photo(db_session(), upload.read(), _look_field(), photo_landmarker())
+    return jsonify(image="data:image/jpeg;base64," + base64.b64encode(jpeg).decode(), **found)
+
+
+def _member_token() -> str | None:
+    return request.headers.get("X-Member-Token") or None
+
+
+@api_bp.post("/looks")
+def save_look():
+    return jsonify(looks.save_look(db_session(), json_body(), token=_member_token())), 201
+
+
+@api_bp.get("/looks")
+def my_looks():
+    return jsonify(looks.member_data(db_session(), _member_token()))
+
+
+@api_bp.delete("/privacy/me")
+def delete_my_face_data():
+    return jsonify(looks.delete_face_data(db_session(), _member_token()))

@@ -1,0 +1,285 @@
+// Virtual makeup page: consent → camera stream over a WebSocket (or a photo upload),
+// product pickers, presets, before/after split, snapshot, save/delete, where to buy.
+(() => {
+  const { lang, kiosk, t } = window.STORELENS;
+  const $ = (id) => document.getElementById(id);
+  const api = (path, options = {}) =>
+    fetch(`/api/v1${path}${path.includes("?") ? "&" : "?"}lang=${lang}`, options).then(async (r) => {
+      const body = await r.json().catch(() => ({}));
+      if (!r.ok) throw new Error(body.error ? body.error.message : r.statusText);
+      return body;
+    });
+  const name = (pair) => pair[lang] || pair.zh;
+
+  const state = { products: [], items: {}, kind: "lip", scene: "", socket: null, inFlight: false,
+                  sentAt: 0, photo: null, skinTone: null, stream: null };
+
+  // --- look -------------------------------------------------------------------------------
+  const lookSpec = () => ({
+    items: Object.values(state.items).map(({ sku, intensity, wing }) => ({ sku, intensity, wing })),
+    scene: state.scene || null,
+  });
+  function lookChanged() {
+    renderPicked();
+    if (state.socket && state.socket.readyState === WebSocket.OPEN) {
+      state.socket.send(JSON.stringify({ type: "look", look: lookSpec() }));
+    } else if (state.photo) {
+      renderPhoto();
+    }
+    const current = state.items[state.kind];
+    if (current) showStock(current.sku);
+  }
+  function choose(product) {
+    const existing = state.items[product.product_type];
+    if (existing && existing.sku === product.sku) delete state.items[product.product_type];
+    else state.items[product.product_type] = { sku: product.sku, intensity: $("intensity").value / 100,
+                                                wing: $("wing").checked, product };
+    renderSwatches();
+    lookChanged();
+  }
+
+  // --- pickers ----------------------------------------------------------------------------
+  function swatch(product, onClick) {
+    const b = document.createElement("button");
+    b.className = "swatch";
+    b.style.background = product.shade_hex;
+    b.title = name(product.name);
+    b.setAttribute("aria-label", name(product.name));
+    b.addEventListener("click", () => onClick(product));
+    return b;
+  }
+  function renderSwatches() {
+    const box = $("swatches");
+    box.replaceChildren(...state.products.filter((p) => p.product_type === state.kind).map((p) => {
+      const b = swatch(p, choose);
+      b.setAttribute("aria-pressed", String(state.items[state.kind]?.sku === p.sku));
+      return b;
+    }));
+    $("wing-row").hidden = state.kind !== "liner";
+    renderPicked();
+  }
+  function renderPicked() {
+    const current = state.items[state.kind];
+    $("picked").textContent = current ? `${name(current.product.name)} · ¥${current.product.price}` : "";
+    if (current) $("intensity").value = Math.round(current.intensity * 100);
+  }
+  document.querySelectorAll(".tabs button").forEach((tab) => tab.addEventListener("click", () => {
+    document.querySelectorAll(".tabs button").forEach((b) => b.setAttribute("aria-selected", String(b === tab)));
+    state.kind = tab.dataset.kind;
+    renderSwatches();
+    const current = state.items[state.kind];
+    if (current) showStock(current.sku);
+  }));
+  $("intensity").addEventListener("change", () => {
+    const current = state.items[state.kind];
+    if (current) { current.intensity = $("intensity").value / 100; lookChanged(); }
+  });
+  $("wing").addEventListener("change", () => {
+    if (state.items.liner) { state.items.liner.wing = $("wing").checked; lookChanged(); }
+  });
+  $("scene").addEventListener("change", () => { state.scene = $("scene").value; lookChanged(); });
+
+  async function loadPresets() {
+    const { looks } = await api("/tryon/looks");
+    $("presets").replaceChildren(...looks.map((look) => {
+      const b = document.createElement("button");
+      b.textContent = name(look.name);
+      b.addEventListener("click", () => {
+        state.items = {};
+        look.items.forEach((i) => { state.items[i.product.product_type] = { ...i, product: i.product }; });
+        state.scene = look.scene || "";
+        $("scene").value = state.scene;
+        document.querySelectorAll(".presets button").forEach((x) => x.setAttribute("aria-pressed", String(x === b)));
+        renderSwatches();
+        lookChanged();
+      });
+      return b;
+    }));
+  }
+
+  // --- where to buy -----------------------------------------------------------------------
+  let origin = "";
+  async function showStock(sku) {
+    const where = origin || ($("store").value ? `store=${$("store").value}` : "");
+    if (!where) { $("stock").replaceChildren(); return; }
+    try {
+      const found = await api(`/stock/nearby?sku=${encodeURIComponent(sku)}&${where}`);
+      $("stock").replaceChildren(...(found.results.length ? found.results.slice(0, 5).map((r) => {
+        const li = document.createElement("li");
+        li.textContent = `${name(r.store.name)} · ${r.distance_km} ${t.km} · ${r.quantity} ${t.in_stock} · ` +
+                         `${r.store.hours.opens}–${r.store.hours.closes}`;
+        return li;
+      }) : [Object.assign(document.createElement("li"), { textContent: t.none_nearby })]));
+    } catch (e) { $("stock").replaceChildren(Object.assign(document.createElement("li"), { textContent: e.message })); }
+  }
+  async function loadStores() {
+    const { stores } = await api("/stores");
+    stores.forEach((s) => $("store").append(new Option(name(s.name), s.code)));
+    $("store").addEventListener("change", () => { origin = ""; const c = state.items[state.kind]; if (c) showStock(c.sku); });
+  }
+  $("near-me").addEventListener("click", () => navigator.geolocation?.getCurrentPosition((pos) => {
+    origin = `lat=${pos.coords.latitude}&lon=${pos.coords.longitude}`;
+    const c = state.items[state.kind]; if (c) showStock(c.sku);
+  }));
+
+  // --- camera stream ----------------------------------------------------------------------
+  const canvas = document.createElement("canvas");
+  function setStatus(text) { $("status").textContent = text; }
+  function showResult(blob) {
+    const old = $("after").src;
+    $("after").src = URL.createObjectURL(blob);
+    if (old.startsWith("blob:")) URL.revokeObjectURL(old);
+  }
+  async function startCamera() {
+    try {
+      state.stream = await navigator.mediaDevices.getUserMedia({
+        video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: "user" }, audio: false });
+    } catch (e) {
+      setStatus(t.no_camera);
+      $("photo").click();
+      return;
+    }
+    const video = $("video");
+    video.srcObject = state.stream;
+    await video.play();
+    $("stage").classList.add("mirrored");
+    canvas.width = video.videoWidth || 640;
+    canvas.height = video.videoHeight || 480;
+    openSocket();
+  }
+  function openSocket() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const socket = new WebSocket(`${scheme}://${location.host}/makeup/stream?lang=${lang}`);
+    socket.binaryType = "blob";
+    socket.onopen = () => { socket.send(JSON.stringify({ type: "look", look: lookSpec() })); pump(); };
+    socket.onmessage = (event) => {
+      if (typeof event.data === "string") {
+        const message = JSON.parse(event.data);
+        if (message.type === "frame") setStatus(message.faces ? `${message.ms} ms` : t.no_face);
+        if (message.type === "error") { setStatus(message.error.message); state.inFlight = false; }
+        return;
+      }
+      showResult(event.data);
+      state.inFlight = false;
+      document.body.dataset.frames = String(Number(document.body.dataset.frames || 0) + 1);
+    };
+    socket.onclose = () => { state.socket = null; };
+    state.socket = socket;
+  }
+  // one frame in flight at a time: a slow network or server drops frames instead of queueing
+  function pump() {
+    const socket = state.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    const video = $("video");
+    const stale = state.inFlight && performance.now() - state.sentAt > 2000;
+    if ((!state.inFlight || stale) && video.readyState >= 2) {
+      canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
+      state.inFlight = true;
+      state.sentAt = performance.now();
+      canvas.toBlob((blob) => { if (blob && socket.readyState === WebSocket.OPEN) socket.send(blob); else state.inFlight = false; },
+                    "image/jpeg", 0.75);
+    }
+    requestAnimationFrame(pump);
+  }
+  function stopCamera() {
+    state.socket?.close();
+    state.stream?.getTracks().forEach((track) => track.stop());
+    state.stream = null;
+  }
+
+  // --- photo mode -------------------------------------------------------------------------
+  $("photo").addEventListener("change", () => {
+    const file = $("photo").files[0];
+    if (!file) return;
+    stopCamera();
+    $("stage").classList.remove("mirrored");
+    state.photo = file;
+    $("before-photo").src = URL.createObjectURL(file);
+    renderPhoto();
+  });
+  async function renderPhoto() {
+    const form = new FormData();
+    form.append("image", state.photo);
+    form.append("look", JSON.stringify(lookSpec()));
+    setStatus(t.looking);
+    try {
+      const result = await api("/tryon/makeup", { method: "POST", body: form });
+      $("after").src = result.image;
+      setStatus("");
+      showSkin(result);
+    } catch (e) { setStatus(e.message); }
+  }
+  function showSkin(result) {
+    state.skinTone = result.skin_tone;
+    if (!result.skin_tone) return;
+    $("skin").hidden = false;
+    const tone = result.skin_tone;
+    $("skin-text").textContent = `${name(tone.category_label)} · ${name(tone.undertone_label)} · ITA ${tone.ita}°`;
+    const picks = (result.recommendations[state.kind] || []).map((r) => state.products.find((p) => p.sku === r.sku));
+    $("picks").replaceChildren(...picks.filter(Boolean).map((p) => {
+      const b = swatch(p, choose);
+      const reason = result.recommendations[state.kind].find((r) => r.sku === p.sku).reason;
+      b.title = `${name(p.name)} — ${name(reason)}`;
+      return b;
+    }));
+  }
+
+  // --- before/after, snapshot, save, delete -----------------------------------------------
+  $("split").addEventListener("input", () => {
+    const v = Number($("split").value);
+    $("before-layer").style.clipPath = `inset(0 ${100 - v}% 0 0)`;
+    $("split-line").style.left = `${v}%`;
+    $("split-line").style.opacity = v > 0 && v < 100 ? 1 : 0;
+  });
+  $("snapshot").addEventListener("click", () => {
+    if (!$("after").src) return;
+    const link = Object.assign(document.createElement("a"), { href: $("after").src, download: "storelens-look.jpg" });
+    link.click();
+  });
+  const token = () => localStorage.getItem("storelens-member-token");
+  $("save").addEventListener("click", () => { $("save-error").textContent = ""; $("save-dialog").showModal(); });
+  $("save-confirm").addEventListener("click", async (event) => {
+    event.preventDefault();
+    const headers = { "Content-Type": "application/json", ...(token() ? { "X-Member-Token": token() } : {}) };
+    const body = { ...lookSpec(), consent: $("save-consent").checked, phone: $("phone").value,
+                   skin_tone: state.skinTone };
+    try {
+      const saved = await api("/looks", { method: "POST", headers, body: JSON.stringify(body) });
+      localStorage.setItem("storelens-member-token", saved.member_token);
+      $("save-dialog").close();
+      setStatus(t.saved);
+    } catch (e) { $("save-error").textContent = e.message; }
+  });
+  $("delete").addEventListener("click", async () => {
+    if (!token()) { setStatus(t.nothing_saved); return; }
+    try {
+      await api("/privacy/me", { method: "DELETE", headers: { "X-Member-Token": token() } });
+      localStorage.removeItem("storelens-member-token");
+      setStatus(t.deleted);
+    } catch (e) { setStatus(e.message); }
+  });
+
+  // --- consent, kiosk idle reset ----------------------------------------------------------
+  $("agree").addEventListener("click", () => { $("consent").close(); startCamera(); });
+  $("use-photo").addEventListener("click", () => { $("consent").close(); $("photo").click(); });
+  if (kiosk) {
+    let idle;
+    const reset = () => {
+      stopCamera();
+      state.items = {}; state.photo = null; state.skinTone = null;
+      $("after").removeAttribute("src"); $("skin").hidden = true;
+      renderSwatches();
+      $("consent").showModal();
+    };
+    const poke = () => { clearTimeout(idle); idle = setTimeout(reset, 90_000); };
+    ["pointerdown", "keydown"].forEach((e) => document.addEventListener(e, poke));
+    poke();
+  }
+
+  (async () => {
+    state.products = (await api("/products?category=makeup")).products;
+    renderSwatches();
+    await Promise.all([loadPresets(), loadStores()]);
+    $("consent").showModal();
+  })();
+})();

@@ -1,0 +1,175 @@
+"""Makeup looks (presets and members' saved ones), consent-gated saving and deletion.
+
+A look spec from outside is ``{"preset": "party"}`` or ``{"items": [{"sku", "intensity",
+"wing"}], "scene": "daylight"}``; ``resolve`` turns it into ``tryon`` applications from the
+catalog, so colours and finishes always come from the product data.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from tryon.makeup import Application
+from tryon.scenes import SCENES
+from tryon.skin import Shade, SkinTone
+
+from . import timeutil
+from .catalog import product_dict
+from .db import unit_of_work
+from .errors import StoreError
+from .members import get_or_create_member
+from .models import Look, Member, Product, SkinAnalysis
+
+MAX_ITEMS = 10
+
+
+def _invalid(reason: str) -> StoreError:
+    return StoreError("invalid_field", field="look", reason=reason)
+
+
+def _items(session: Session, raw_items: object, minimum: int = 0) -> list[dict]:
+    """Validated items with their catalog products."""
+    if not isinstance(raw_items, list) or not minimum <= len(raw_items) <= MAX_ITEMS:
+        raise _invalid(f"'items' must be a list of {minimum} to {MAX_ITEMS} products")
+    items = []
+    for raw in raw_items:
+        if not isinstance(raw, dict) or not isinstance(raw.get("sku"), str):
+            raise _invalid("each item needs a 'sku'")
+        product = session.get(Product, raw["sku"].strip().upper())
+        if product is None or product.category != "makeup":
+            raise StoreError("product_not_found", 404, sku=raw["sku"])
+        intensity = raw.get("intensity", 1.0)
+        if isinstance(intensity, bool) or not isinstance(intensity, (int, float)) or not 0 <= intensity <= 1:
+            raise _invalid("'intensity' must be a number from 0 to 1")
+        items.append({"sku": product.sku, "intensity": float(intensity), "wing": bool(raw.get("wing", False)),
+                      "product": product})
+    return items
+
+
+def _scene(value: object) -> str | None:
+    if value in (None, "", "none"):
+        return None
+    if value not in SCENES:
+        raise _invalid(f"'scene' must be one of {', '.join(SCENES)}")
+    return str(value)
+
+
+def resolve(session: Session, spec: object) -> tuple[list[Application], str | None]:
+    """A look spec as applications for ``tryon.makeup.render_look`` and a scene filter."""
+    if not isinstance(spec, dict):
+        raise _invalid("expected an object")
+    if "preset" in spec:
+        preset = session.scalar(select(Look).where(Look.key == str(spec["preset"]), Look.member_id.is_(None)))
+        if preset is None:
+            raise _invalid(f"no preset look {spec['preset']!r}")
+        spec = {"items": preset.items, "scene": spec.get("scene", preset.scene)}
+    applications = [
+        Application(i["product"].product_type, i["product"].shade_hex, i["product"].finish, i["intensity"], i["wing"])
+        for i in _items(session, spec.get("items"))
+    ]
+    return applications, _scene(spec.get("scene"))
+
+
+def look_dict(session: Session, look: Look) -> dict:
+    products = {p.sku: p for p in session.scalars(select(Product).where(Product.sku.in_([i["sku"] for i in look.items])))}
+    return {
+        "id": look.id, "key": look.key, "name": {"zh": look.name_zh, "en": look.name_en}, "scene": look.scene,
+        "items": [{**item, "product": product_dict(products[item["sku"]])} for item in look.items if item["sku"] in products],
+        "created_at": timeutil.to_iso(look.created_at),
+    }
+
+
+def presets(session: Session) -> list[dict]:
+    return [look_dict(session, look) for look in
+            session.scalars(select(Look).where(Look.key.is_not(None)).order_by(Look.id))]
+
+
+def sync_presets(session: Session, seed_dir: Path, now: datetime | None = None) -> int:
+    """Create or update the preset looks from ``looks.json`` (idempotent)."""
+    now = now or timeutil.now()
+    entries = json.loads((seed_dir / "looks.json").read_text(encoding="utf-8"))
+    for entry in entries:
+        _items(session, entry["items"])  # a preset naming a missing product is a data error
+        look = session.scalar(select(Look).where(Look.key == entry["key"])) or Look(key=entry["key"], created_at=now)
+        look.name_zh, look.name_en, look.scene = entry["name_zh"], entry["name_en"], entry.get("scene")
+        look.items = [{"sku": i["sku"], "intensity": i.get("intensity", 1.0), "wing": i.get("wing", False)}
+                      for i in entry["items"]]
+        session.add(look)
+    session.commit()
+    return len(entries)
+
+
+def shades(session: Session) -> list[Shade]:
+    return [Shade(p.sku, p.product_type, p.shade_hex) for p in
+            session.scalars(select(Product).where(Product.category == "makeup").order_by(Product.sku))]
+
+
+def member_for_token(session: Session, token: object) -> Member:
+    member = session.scalar(select(Member).where(Member.token == token)) if isinstance(token, str) and token else None
+    if member is None:
+        raise StoreError("unauthorized", 401)
+    return member
+
+
+@unit_of_work
+def save_look(session: Session, body: dict, token: str | None = None, now: datetime | None = None) -> dict:
+    """Save a look (and optionally the skin-tone result) for a member who consented.
+
+    The member is the token's owner, or found/created by phone; the reply carries the token
+    the browser keeps to list or delete the member's data later.
+    """
+    now = now or timeutil.now()
+    if body.get("consent") is not True:
+        raise StoreError("consent_required", 422)
+    items = _items(session, body.get("items"), minimum=1)
+    scene = _scene(body.get("scene"))
+    name = body.get("name") or "我的妆容 My look"
+    if not isinstance(name, str) or len(name) > 60:
+        raise _invalid("'name' must be text up to 60 characters")
+    member = member_for_token(session, token) if token else get_or_create_member(session, body.get("phone"), now)
+    member.consent_face_data = True
+    member.token = member.token or secrets.token_urlsafe(32)
+    look = Look(member_id=member.id, name_zh=name, name_en=name, scene=scene, created_at=now,
+                items=[{"sku": i["sku"], "intensity": i["intensity"], "wing": i["wing"]} for i in items])
+    session.add(look)
+    tone = body.get("skin_tone")
+    if tone is not None:
+        session.add(_skin_analysis(member, tone, now))
+    session.flush()
+    return {"look": look_dict(session, look), "member_token": member.token}
+
+
+def _skin_analysis(member: Member, tone: object, now: datetime) -> SkinAnalysis:
+    if not isinstance(tone, dict):
+        raise StoreError("invalid_field", field="skin_tone", reason="expected the analysis object")
+    try:
+        checked = SkinTone(0.0, 0.0, 0.0, float(tone["ita"]), str(tone["category"]), str(tone["undertone"]))
+        checked.to_dict()  # known category and undertone
+    except (KeyError, TypeError, ValueError, StopIteration):
+        raise StoreError("invalid_field", field="skin_tone", reason="expected ita, category and undertone") from None
+    return SkinAnalysis(member_id=member.id, ita=checked.ita, category=checked.category,
+                        undertone=checked.undertone, created_at=now)
+
+
+def member_data(session: Session, token: object) -> dict:
+    member = member_for_token(session, token)
+    looks = session.scalars(select(Look).where(Look.member_id == member.id).order_by(Look.id.desc()))
+    analyses = session.scalars(select(SkinAnalysis).where(SkinAnalysis.member_id == member.id))
+    return {"looks": [look_dict(session, look) for look in looks],
+            "skin_analyses": [{"ita": a.ita, "category": a.category, "undertone": a.undertone,
+                               "created_at": timeutil.to_iso(a.created_at)} for a in analyses]}
+
+
+@unit_of_work
+def delete_face_data(session: Session, token: object) -> dict:
+    """Erase a member's saved looks and skin analyses, and withdraw the face-data consent."""
+    member = member_for_token(session, token)
+    looks = session.execute(delete(Look).where(Look.member_id == member.id)).rowcount
+    analyses = session.execute(delete(SkinAnalysis).where(SkinAnalysis.member_id == member.id)).rowcount
+    member.consent_face_data = False
+    return {"deleted_looks": looks, "deleted_skin_analyses": analyses}
