@@ -88,21 +88,27 @@ run: setup train
 	@echo
 	@set -a; . ./$(SECRETS); set +a; exec $(VENV)/bin/honcho start -f Procfile
 
-# PostgreSQL (for the second database run) comes from Debian packages.
+# What the tests need from Debian: PostgreSQL (the second database run), Chromium and CJK
+# fonts (browser tests and screenshots).
 system-deps:
-	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then \
-		if [ "$$(id -u)" = 0 ]; then echo "==> Installing PostgreSQL (Debian packages)"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
-		else echo "PostgreSQL is missing: sudo apt-get install postgresql"; exit 1; fi; fi
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then echo "==> Installing$$missing (Debian packages)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else echo "Missing Debian packages:$$missing  (sudo apt-get install$$missing)"; exit 1; fi; fi
 
 test: app-env rasa-env system-deps
 	@echo "==> Assistant data"
 	@cd assistant && ../$(RASA_VENV)/bin/rasa data validate --fail-on-warnings --quiet
 	@echo "==> Test suite (SQLite, then PostgreSQL)"
-	@STORELENS_REQUIRE_POSTGRES=1 $(VENV)/bin/python -m pytest
+	@STORELENS_REQUIRE_SYSTEM_DEPS=1 $(VENV)/bin/python -m pytest
 
 bench: app-env
 	@$(VENV)/bin/python bench/api_bench.py
+	@$(VENV)/bin/python bench/tryon_bench.py
 
 clean:
 	rm -rf $(VENV) $(RASA_VENV) assistant/models assistant/.trained-fingerprint .pytest_cache

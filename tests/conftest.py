@@ -45,7 +45,7 @@ def sqlite_template(tmp_path_factory) -> Path:
 def postgres_server():
     bindir = find_bindir()
     if bindir is None:
-        if os.environ.get("STORELENS_REQUIRE_POSTGRES"):
+        if os.environ.get("STORELENS_REQUIRE_SYSTEM_DEPS"):
             pytest.fail("PostgreSQL is not installed; `make test` installs it (apt-get install postgresql)")
         pytest.skip("PostgreSQL is not installed here (make test installs it)")
     server = PostgresServer(bindir)

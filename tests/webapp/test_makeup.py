@@ -1,0 +1,198 @@
+"""Try-on over HTTP and the live WebSocket: results, consent, deletion and the error contract."""
+import io
+import json
+import threading
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+from simple_websocket import Client
+from werkzeug.serving import make_server
+
+from tryon.imageio import encode_jpeg
+
+from ..tryon.conftest import face_frame
+
+LOOK = {"items": [{"sku": "LIP-103", "intensity": 1.0}, {"sku": "CHK-301", "intensity": 0.6}]}
+
+
+@pytest.fixture(scope="module")
+def face_jpeg():
+    return encode_jpeg(face_frame(), 90)
+
+
+def _post(client, image: bytes, look=LOOK, headers=None):
+    data = {"image": (io.BytesIO(image), "face.jpg")}
+    if look is not None:
+        data["look"] = look if isinstance(look, str) else json.dumps(look)
+    return client.post("/api/v1/tryon/makeup", data=data, headers=headers or {})
+
+
+def _error(response, status, code):
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.get_json()["error"]["code"] == code
+    return response.get_json()["error"]["message"]
+
+
+def test_photo_try_on_returns_the_made_up_image_and_findings(client, face_jpeg):
+    response = _post(client, face_jpeg)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["faces"] == 1 and body["size"] == {"width": 640, "height": 480}
+    jpeg = body["image"].split(",", 1)[1]
+    import base64
+    made_up = cv2.imdecode(np.frombuffer(base64.b64decode(jpeg), np.uint8), cv2.IMREAD_COLOR)
+    assert made_up.shape == (480, 640, 3)
+    assert np.abs(made_up.astype(int) - face_frame().astype(int)).mean() > 0.1
+    assert body["skin_tone"]["category"] and body["skin_tone"]["undertone"] in ("warm", "neutral", "cool")
+    assert {"lip", "eye", "cheek", "liner", "brow"} <= set(body["recommendations"])
+    assert all(r["sku"].startswith("LIP-") for r in body["recommendations"]["lip"])
+
+
+def test_presets_render(client, face_jpeg):
+    presets = client.get("/api/v1/tryon/looks").get_json()["looks"]
+    assert [p["key"] for p in presets] == ["natural", "office", "party", "evening"]
+    assert presets[2]["name"] == {"zh": "派对妆", "en": "Party"}
+    assert _post(client, face_jpeg, {"preset": "party"}).status_code == 200
+
+
+@pytest.mark.parametrize("image, status, code", [
+    (b"garbage bytes, not a picture", 400, "invalid_image"),
+    (None, 400, "invalid_image"),  # truncated JPEG, filled in below
+    (b"\xff\xd8" + b"\x00" * (11 * 1024 * 1024), 413, "image_too_large"),
+])
+def test_bad_images(client, face_jpeg, image, status, code):
+    _error(_post(client, image if image is not None else face_jpeg[: len(face_jpeg) // 2]), status, code)
+
+
+def test_huge_dimensions_and_no_face(client):
+    buffer = io.BytesIO()
+    Image.new("RGB", (5000, 20), "white").save(buffer, "PNG")
+    _error(_post(client, buffer.getvalue()), 413, "image_too_large")
+    blank = encode_jpeg(np.full((480, 640, 3), 200, np.uint8))
+    message = _error(_post(client, blank, headers={"Accept-Language": "en"}), 422, "no_face")
+    assert "No face" in message
+    assert "没有找到人脸" in _error(_post(client, blank), 422, "no_face")
+
+
+@pytest.mark.parametrize("look, status, code", [
+    (None, 400, "missing_field"),
+    ("{not json", 400, "invalid_field"),
+    ({"items": [{"sku": "NOPE"}]}, 404, "product_not_found"),
+    ({"items": [{"sku": "FUR-OSLO-3S"}]}, 404, "product_not_found"),
+    ({"items": [{"sku": "LIP-101", "intensity": 3}]}, 400, "invalid_field"),
+    ({"items": "LIP-101"}, 400, "invalid_field"),
+    ({"preset": "clown"}, 400, "invalid_field"),
+    ({"items": [], "scene": "moonlight"}, 400, "invalid_field"),
+    ([1, 2], 400, "invalid_field"),
+])
+def test_bad_looks(client, face_jpeg, look, status, code):
+    _error(_post(client, face_jpeg, look), status, code)
+
+
+def test_missing_image(client):
+    _error(client.post("/api/v1/tryon/makeup", data={"look": json.dumps(LOOK)}), 400, "missing_field")
+
+
+def test_saving_needs_consent_and_deletion_erases(client):
+    body = {**LOOK, "phone": "13800138000", "skin_tone": {"ita": 45.0, "category": "light", "undertone": "warm"}}
+    _error(client.post("/api/v1/looks", json=body), 422, "consent_required")
+    _error(client.post("/api/v1/looks", json={**body, "consent": "yes"}), 422, "consent_required")
+    saved = client.post("/api/v1/looks", json={**body, "consent": True})
+    assert saved.status_code == 201
+    token = saved.get_json()["member_token"]
+    again = client.post("/api/v1/looks", json={"items": [{"sku": "LIP-110"}], "consent": True},
+                        headers={"X-Member-Token": token})
+    assert again.get_json()["member_token"] == token
+    mine = client.get("/api/v1/looks", headers={"X-Member-Token": token}).get_json()
+    assert len(mine["looks"]) == 2 and mine["skin_analyses"][0]["category"] == "light"
+    deleted = client.delete("/api/v1/privacy/me", headers={"X-Member-Token": token}).get_json()
+    assert deleted == {"deleted_looks": 2, "deleted_skin_analyses": 1}
+    empty = client.get("/api/v1/looks", headers={"X-Member-Token": token}).get_json()
+    assert empty == {"looks": [], "skin_analyses": []}
+
+
+def test_privacy_endpoints_need_the_members_token(client):
+    _error(client.delete("/api/v1/privacy/me"), 401, "unauthorized")
+    _error(client.delete("/api/v1/privacy/me", headers={"X-Member-Token": "guess"}), 401, "unauthorized")
+    _error(client.post("/api/v1/looks", json={**LOOK, "consent": True, "phone": "123"}), 400, "invalid_phone")
+    _error(client.post("/api/v1/looks", json={"items": [], "consent": True, "phone": "13800138000"}), 400,
+           "invalid_field")
+    _error(client.post("/api/v1/looks", json={**LOOK, "consent": True, "phone": "13800138000",
+                                              "skin_tone": {"ita": "pale"}}), 400, "invalid_field")
+
+
+def test_makeup_page_asks_consent_first(client):
+    page = client.get("/makeup").get_data(as_text=True)
+    assert 'id="consent"' in page and "不会被保存" in page and "删除我的数据" in page
+    english = client.get("/makeup?lang=en&kiosk=1").get_data(as_text=True)
+    assert "never stored" in english and 'data-kiosk="1"' in english
+
+
+# --- WebSocket ----------------------------------------------------------------------------
+
+@pytest.fixture
+def server(app):
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"ws://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
+def _frame_reply(ws):
+    meta = json.loads(ws.receive(timeout=10))
+    if meta["type"] == "error":
+        return meta, None
+    return meta, ws.receive(timeout=10)
+
+
+def test_stream_returns_made_up_frames(server, face_jpeg):
+    ws = Client.connect(f"{server}/makeup/stream?lang=en")
+    try:
+        ws.send(json.dumps({"type": "look", "look": LOOK}))
+        for _ in range(3):
+            ws.send(face_jpeg)
+            meta, jpeg = _frame_reply(ws)
+            assert meta["type"] == "frame" and meta["faces"] == 1
+            image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
+            assert image.shape == (480, 640, 3)
+    finally:
+        ws.close()
+
+
+def test_stream_reports_bad_input_and_keeps_going(server, face_jpeg):
+    ws = Client.connect(f"{server}/makeup/stream?lang=en")
+    try:
+        ws.send(b"not a jpeg at all")
+        meta, _ = _frame_reply(ws)
+        assert meta["error"]["code"] == "invalid_image"
+        ws.send(face_jpeg[:2000])
+        assert _frame_reply(ws)[0]["error"]["code"] == "invalid_image"
+        ws.send(json.dumps({"type": "look", "look": {"items": [{"sku": "LIP-999"}]}}))
+        assert json.loads(ws.receive(timeout=10))["error"]["code"] == "product_not_found"
+        ws.send("{broken json")
+        assert json.loads(ws.receive(timeout=10))["error"]["code"] == "invalid_json"
+        ws.send(json.dumps({"type": "dance"}))
+        assert json.loads(ws.receive(timeout=10))["error"]["code"] == "invalid_field"
+        ws.send(face_jpeg)  # still serving
+        meta, jpeg = _frame_reply(ws)
+        assert meta["type"] == "frame" and jpeg
+    finally:
+        ws.close()
+
+
+def test_stream_drops_frames_instead_of_queueing(server, face_jpeg):
+    ws = Client.connect(f"{server}/makeup/stream")
+    try:
+        for _ in range(8):  # a burst, faster than the server renders
+            ws.send(face_jpeg)
+        replies, dropped = 0, 0
+        while replies + dropped < 8:
+            meta, _ = _frame_reply(ws)
+            replies += 1
+            dropped += meta["dropped"]
+        assert dropped >= 1 and replies < 8
+    finally:
+        ws.close()
