@@ -9,6 +9,7 @@ Errors come as ``{"type": "error", "error": {"code", "message"}}`` and the strea
 from __future__ import annotations
 
 import json
+import socket
 import time
 
 from simple_websocket import ConnectionClosed
@@ -81,6 +82,9 @@ def _send_error(ws, error: StoreError, lang: str) -> None:
 
 @sock.route("/makeup/stream", bp=bp)
 def stream(ws) -> None:
+    # each reply is two small writes (meta, frame): without NODELAY, Nagle's algorithm and
+    # the peer's delayed ACK hold the second one back for ~40 ms
+    ws.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     lang = request_language()
     live = LiveTryOn()
     try:
