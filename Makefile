@@ -23,14 +23,14 @@ PYTHON310 := $(shell for p in $$(command -v python3.10) \
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
 PYTHON311 := $(shell command -v python3.11 || command -v python3)
 
-.PHONY: help run test setup app-env rasa-env db train system-deps bench clean
+.PHONY: help run test setup app-env rasa-env frontend db train system-deps bench clean
 
 help:
 	@echo "make run    set up (first time), seed, train the assistant if needed, start everything"
 	@echo "make test   the whole test suite (SQLite and PostgreSQL)"
 	@echo "make bench  the benchmarks in bench/"
 
-setup: app-env rasa-env $(SECRETS) db
+setup: app-env rasa-env frontend $(SECRETS) db
 
 app-env: $(VENV)/.installed
 $(VENV)/.installed: $(APP_REQUIREMENTS)
@@ -41,6 +41,23 @@ $(VENV)/.installed: $(APP_REQUIREMENTS)
 	@$(VENV)/bin/pip install --progress-bar off -q --no-deps -r webapp/requirements-mediapipe.txt 2>&1 | grep -v 'is ignored' || true
 	@$(VENV)/bin/python -c "import flask, sqlalchemy, mediapipe, cv2, trimesh" \
 		|| { echo "App environment is incomplete; see the pip output above."; exit 1; }
+	@touch $@
+
+# model-viewer and three.js, pinned in webapp/static/vendor.txt, fetched with npm pack.
+frontend: webapp/static/vendor/.installed
+webapp/static/vendor/.installed: webapp/static/vendor.txt
+	@command -v npm >/dev/null || { echo "npm is needed for the front-end libraries: apt-get install npm"; exit 1; }
+	@echo "==> Front-end libraries (model-viewer, three.js)"
+	@mkdir -p webapp/static/vendor
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	grep -v '^\s*#' webapp/static/vendor.txt | while read -r package file name; do \
+		[ -n "$$package" ] || continue; \
+		tarball=$$(cd "$$tmp" && ls "$$(echo $$package | sed 's/^@//; s/\//-/; s/@/-/').tgz" 2>/dev/null \
+			|| npm pack --silent --pack-destination "$$tmp" "$$package" | tail -1); \
+		tar -xzf "$$tmp/$$tarball" -C "$$tmp" "package/$$file" && mkdir -p "$$(dirname webapp/static/vendor/$$name)" \
+			&& cp "$$tmp/package/$$file" "webapp/static/vendor/$$name" \
+			|| exit 1; \
+	done
 	@touch $@
 
 rasa-env: $(RASA_VENV)/.installed
@@ -66,6 +83,7 @@ $(SECRETS):
 
 db: app-env
 	@$(VENV)/bin/flask --app webapp init-db
+	@$(VENV)/bin/flask --app webapp build-models
 
 # Retrain only when the assistant's config, domain or data changed.
 train: rasa-env
@@ -100,15 +118,16 @@ system-deps:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 		else echo "Missing Debian packages:$$missing  (sudo apt-get install$$missing)"; exit 1; fi; fi
 
-test: app-env rasa-env system-deps
+test: app-env rasa-env frontend system-deps
 	@echo "==> Assistant data"
 	@cd assistant && ../$(RASA_VENV)/bin/rasa data validate --fail-on-warnings --quiet
 	@echo "==> Test suite (SQLite, then PostgreSQL)"
 	@STORELENS_REQUIRE_SYSTEM_DEPS=1 $(VENV)/bin/python -m pytest
 
-bench: app-env
+bench: app-env frontend
 	@$(VENV)/bin/python bench/api_bench.py
 	@$(VENV)/bin/python bench/tryon_bench.py
+	@$(VENV)/bin/python bench/furniture_bench.py
 
 clean:
 	rm -rf $(VENV) $(RASA_VENV) assistant/models assistant/.trained-fingerprint .pytest_cache

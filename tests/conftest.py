@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from webapp import PROJECT_ROOT, create_app
-from webapp.store import Database, migrate, seed
+from webapp.store import Database, furniture, migrate, seed
 
 from .pgserver import PostgresServer, find_bindir
 
@@ -88,9 +88,20 @@ def session(db):
         yield s
 
 
+@pytest.fixture(scope="session")
+def models_dir(sqlite_template, tmp_path_factory) -> Path:
+    """The catalog's furniture GLBs, generated once for the session."""
+    folder = tmp_path_factory.mktemp("models")
+    db = Database(f"sqlite:///{sqlite_template}")
+    with db.session() as session:
+        furniture.build_catalog_models(session, PROJECT_ROOT / "assets" / "models" / "parametric.json", folder)
+    db.dispose()
+    return folder
+
+
 @pytest.fixture
-def app(db_url):
-    app = create_app({"TESTING": True, "DATABASE_URL": db_url,
+def app(db_url, models_dir):
+    app = create_app({"TESTING": True, "DATABASE_URL": db_url, "MODELS_DIR": str(models_dir),
                       "SERVICE_TOKEN": SERVICE_TOKEN, "STAFF_TOKEN": STAFF_TOKEN})
     yield app
     app.extensions["store_db"].dispose()

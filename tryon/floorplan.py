@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from itertools import combinations
 
 import numpy as np
 
@@ -90,20 +89,18 @@ def penetration(a: np.ndarray, b: np.ndarray) -> float:
     return float(depth)
 
 
-def _segment_distance(p, q, r, s) -> float:
-    def point_to_segment(point, a, b):
-        ab = b - a
-        t = np.clip(np.dot(point - a, ab) / max(np.dot(ab, ab), 1e-12), 0, 1)
-        return float(np.linalg.norm(point - (a + t * ab)))
-
-    return min(point_to_segment(p, r, s), point_to_segment(q, r, s), point_to_segment(r, p, q),
-               point_to_segment(s, p, q))
+def _points_to_segments(points: np.ndarray, polygon: np.ndarray) -> float:
+    starts, ends = polygon, np.roll(polygon, -1, axis=0)
+    edges = ends - starts  # (m, 2)
+    rel = points[:, None, :] - starts[None, :, :]  # (n, m, 2)
+    t = np.clip((rel * edges).sum(-1) / np.maximum((edges * edges).sum(-1), 1e-12), 0, 1)
+    nearest = starts[None] + t[..., None] * edges[None]
+    return float(np.sqrt(((points[:, None, :] - nearest) ** 2).sum(-1)).min())
 
 
 def gap(a: np.ndarray, b: np.ndarray) -> float:
     """Shortest distance between two non-overlapping convex polygons."""
-    return min(_segment_distance(a[i], a[(i + 1) % len(a)], b[j], b[(j + 1) % len(b)])
-               for i in range(len(a)) for j in range(len(b)))
+    return min(_points_to_segments(a, b), _points_to_segments(b, a))
 
 
 def _wall_point(room: Room, wall: str, along: float) -> np.ndarray:
@@ -144,6 +141,7 @@ def check(room: Room, items: list[Item], walkway: float = 0.6) -> list[Problem]:
     """
     problems: list[Problem] = []
     footprints = {item.id: item.footprint() for item in items}
+    swings = [door_swing(room, door) for door in room.doors]
     for item in items:
         corners = footprints[item.id]
         outside = -min(_wall_gaps(room, corners).values())
@@ -153,13 +151,13 @@ def check(room: Room, items: list[Item], walkway: float = 0.6) -> list[Problem]:
             problems.append(Problem("too_tall", (item.id,), round(item.height + item.elevation - room.height, 3)))
         if abs(item.elevation) > 1e-3:
             problems.append(Problem("not_on_floor", (item.id,), round(abs(item.elevation), 3)))
-        for index, door in enumerate(room.doors):
-            depth = penetration(corners, door_swing(room, door))
+        for index, swing in enumerate(swings):
+            depth = penetration(corners, swing)
             if depth > 1e-3:
                 problems.append(Problem("door_swing", (item.id,), round(depth, 3), detail={"door": index}))
         for index, window in enumerate(room.windows):
             problems.extend(_window_problem(room, window, index, item, corners))
-    for a, b in combinations(items, 2):
+    for a, b in _near_pairs(items, footprints, walkway):
         if min(a.height, b.height) < FLAT:
             continue  # a rug under a sofa is how rugs are meant to be used
         depth = penetration(footprints[a.id], footprints[b.id])
@@ -170,6 +168,19 @@ def check(room: Room, items: list[Item], walkway: float = 0.6) -> list[Problem]:
         if TOUCHING < distance < walkway:
             problems.append(Problem("walkway", (a.id, b.id), round(distance, 3), "warning"))
     return problems
+
+
+def _near_pairs(items: list[Item], footprints: dict[str, np.ndarray], reach: float) -> list[tuple[Item, Item]]:
+    """Pairs whose bounding boxes come within ``reach``: only they can overlap or crowd a
+    walkway, so the exact tests run on a handful of pairs instead of all of them."""
+    if len(items) < 2:
+        return []
+    boxes = np.array([[f[:, 0].min(), f[:, 1].min(), f[:, 0].max(), f[:, 1].max()]
+                      for f in (footprints[i.id] for i in items)])
+    dx = np.maximum(0, np.maximum(boxes[:, None, 0] - boxes[None, :, 2], boxes[None, :, 0] - boxes[:, None, 2]))
+    dz = np.maximum(0, np.maximum(boxes[:, None, 1] - boxes[None, :, 3], boxes[None, :, 1] - boxes[:, None, 3]))
+    near = np.argwhere(np.triu(np.hypot(dx, dz) < reach, k=1))
+    return [(items[i], items[j]) for i, j in near]
 
 
 def _window_problem(room: Room, window: Window, index: int, item: Item, corners: np.ndarray) -> list[Problem]:

@@ -38,7 +38,8 @@ class ImportReport:
     extents: tuple[float, float, float]  # width, height, depth in metres
 
 
-def _load(data: bytes, file_type: str) -> trimesh.Trimesh:
+def load_mesh(data: bytes, file_type: str) -> trimesh.Trimesh:
+    """One validated triangle mesh from untrusted bytes (scenes are merged)."""
     if file_type not in FORMATS:
         raise ModelInputError("invalid_model", f"format must be one of {', '.join(FORMATS)}")
     try:
@@ -70,7 +71,7 @@ def import_model(data: bytes, file_type: str, width: float, depth: float, height
     """A catalog GLB from a vendor file and the product's real size in metres."""
     if min(width, depth, height) <= 0:
         raise ModelInputError("invalid_model", "declared dimensions must be positive")
-    mesh = _load(data, file_type.lower().lstrip("."))
+    mesh = load_mesh(data, file_type.lower().lstrip("."))
     faces_in = len(mesh.faces)
     declared = np.array([width, height, depth])
     unit, z_up, error = _best_fit(mesh.extents, declared)

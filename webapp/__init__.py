@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         SERVICE_TOKEN="",  # the assistant's action server and other back ends
         STAFF_TOKEN="",  # store staff tools until the advisor console adds logins
         ASSETS_DIR=str(PROJECT_ROOT / "assets"),
+        MODELS_DIR=str(Path(app.instance_path) / "models"),  # generated and imported GLBs
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         JSON_SORT_KEYS=False,
     )
@@ -35,7 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["store_db"] = Database(app.config["DATABASE_URL"])
 
-    from . import api, cli, database, errors, makeup, pages
+    from . import api, cli, database, errors, furniture, makeup, pages
 
     database.init_app(app)
     errors.init_app(app)
@@ -44,4 +45,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(makeup.bp)
+    app.register_blueprint(furniture.bp)
     return app

@@ -8,7 +8,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from .database import store_db
-from .store import StoreError, looks, migrate, seed, stock_sync
+from .store import StoreError, furniture, looks, migrate, seed, stock_sync
 
 
 @click.command("init-db")
@@ -56,6 +56,38 @@ def db_revision_command(message: str) -> None:
     migrate.new_revision(store_db().url, message)
 
 
+@click.command("build-models")
+@with_appcontext
+def build_models_command() -> None:
+    """Generate the catalog's furniture GLBs (every variant) from assets/models/parametric.json."""
+    spec = Path(current_app.config["ASSETS_DIR"]) / "models" / "parametric.json"
+    with store_db().session() as session:
+        written = furniture.build_catalog_models(session, spec, Path(current_app.config["MODELS_DIR"]))
+    click.echo(f"Built {len(written)} model files in {current_app.config['MODELS_DIR']}")
+
+
+@click.command("import-model")
+@click.argument("sku")
+@click.argument("model_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--width", type=float, help="real width in metres (default: the catalog's)")
+@click.option("--depth", type=float, help="real depth in metres")
+@click.option("--height", type=float, help="real height in metres")
+@with_appcontext
+def import_model_command(sku: str, model_file: Path, width: float | None, depth: float | None,
+                         height: float | None) -> None:
+    """Import a vendor model (GLB, glTF, OBJ, PLY, STL) for SKU at its true size."""
+    with store_db().session() as session:
+        try:
+            report = furniture.import_vendor_model(session, sku, model_file.read_bytes(), model_file.suffix,
+                                                   Path(current_app.config["MODELS_DIR"]), width, depth, height)
+        except StoreError as error:
+            raise click.ClickException(f"{error.message('en')} / {error.message('zh')}") from None
+    click.echo(f"{report['sku']}: read as {report['unit']}{', Z-up' if report['z_up'] else ''}; "
+               f"{report['faces_in']:,} -> {report['faces_out']:,} faces; "
+               f"{' x '.join(f'{v:.3f}' for v in report['extents_m'])} m (w x h x d); wrote {len(report['files'])} files")
+
+
 def init_app(app: Flask) -> None:
-    for command in (init_db_command, import_stock_command, db_revision_command):
+    for command in (init_db_command, import_stock_command, db_revision_command, build_models_command,
+                    import_model_command):
         app.cli.add_command(command)

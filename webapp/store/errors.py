@@ -56,6 +56,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_face": ("照片中没有找到人脸。请正对镜头、光线充足，并让整张脸出现在画面中。",
                 "No face was found. Face the camera in good light with your whole face in the picture."),
     "consent_required": ("保存前需要您的明确同意。", "Your explicit consent is needed before anything is saved."),
+    # furniture and room plans
+    "invalid_model": ("无法读取 3D 模型：{reason}", "Could not read the 3D model: {reason}"),
+    "empty_model": ("3D 模型里没有任何面。", "The 3D model has no faces."),
+    "model_too_complex": ("3D 模型过于复杂（{reason}）。", "The 3D model is too complex ({reason})."),
+    "model_size_mismatch": ("模型尺寸与标注的实际尺寸对不上：{reason}", "The model's size does not match the declared size: {reason}"),
+    "invalid_scan": ("无法从扫描中识别房间：{reason}", "Could not find a room in the scan: {reason}"),
+    "plan_not_found": ("找不到方案 {plan}。", "No room plan with code {plan}."),
+    "fit_outside_room": ("{items} 超出墙面 {cm} 厘米。", "{items} goes {cm} cm beyond the walls."),
+    "fit_overlap": ("{items} 互相重叠 {cm} 厘米。", "{items} overlap by {cm} cm."),
+    "fit_door_swing": ("{items} 挡住了门的开合范围（{cm} 厘米）。", "{items} is in the door's swing ({cm} cm)."),
+    "fit_walkway": ("{items} 之间只有 {cm} 厘米通道，建议至少 {walkway} 厘米。",
+                    "Only {cm} cm to walk between {items}; at least {walkway} cm is comfortable."),
+    "fit_too_tall": ("{items} 比层高高出 {cm} 厘米。", "{items} is {cm} cm taller than the ceiling."),
+    "fit_not_on_floor": ("{items} 没有放在地面上（离地 {cm} 厘米）。", "{items} is not on the floor ({cm} cm up)."),
+    "fit_blocks_window": ("{items} 挡住了窗户。", "{items} blocks a window."),
     "internal": ("服务器出了点问题，请稍后再试。", "Something went wrong on our side; please try again."),
 }
 

@@ -249,3 +249,15 @@ class SkinAnalysis(Base):
     category: Mapped[str] = mapped_column(String(20))
     undertone: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RoomPlan(Base):
+    """A saved room plan, opened by its share code on a phone or at the advisor console."""
+
+    __tablename__ = "room_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    room: Mapped[dict] = mapped_column(JSON)
+    items: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -1,0 +1,89 @@
+"""Furniture over HTTP: catalog with model URLs, rooms (dimensions or scan), plans, fits."""
+import io
+
+import trimesh
+
+from ..tryon.test_scan import synthetic_room
+
+ROOM = {"width": 4.0, "depth": 3.5, "height": 2.7}
+
+
+def _error(response, status, code):
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.get_json()["error"]["code"] == code
+
+
+def test_catalog_lists_models_per_variant_and_serves_them(client):
+    items = client.get("/api/v1/furniture").get_json()["items"]
+    assert len(items) >= 8
+    sofa = next(i for i in items if i["sku"] == "FUR-OSLO-3S")
+    assert sofa["model_url"] == "/furniture/models/fur-oslo-3s.glb"
+    assert [v["model_url"] for v in sofa["variants"]][1] == "/furniture/models/fur-oslo-3s--slate.glb"
+    glb = client.get(sofa["variants"][1]["model_url"])
+    assert glb.status_code == 200 and glb.mimetype == "model/gltf-binary"
+    scene = trimesh.load(io.BytesIO(glb.data), file_type="glb")
+    assert abs(scene.extents[0] - 2.2) < 0.01
+    assert client.get("/furniture/models/nothing.glb").status_code == 404
+    _error(client.get("/api/v1/furniture/LIP-101"), 404, "product_not_found")
+
+
+def test_rooms_from_dimensions_and_from_a_scan(client):
+    room = client.post("/api/v1/rooms", json={**ROOM, "doors": [{"wall": "west", "offset": 1, "width": 0.8}]})
+    assert room.status_code == 200 and room.get_json()["doors"][0]["wall"] == "west"
+    scan = synthetic_room().export(file_type="ply")
+    scanned = client.post("/api/v1/rooms", data={"scan": (io.BytesIO(scan), "living-room.ply")}).get_json()
+    assert abs(max(scanned["width"], scanned["depth"]) - 4.0) < 0.1 and abs(scanned["height"] - 2.6) < 0.06
+    _error(client.post("/api/v1/rooms", data={"scan": (io.BytesIO(b"not a mesh"), "room.ply")}), 400, "invalid_model")
+    _error(client.post("/api/v1/rooms", data={"scan": (io.BytesIO(b"x"), "room.fbx")}), 400, "invalid_model")
+    flat = trimesh.Trimesh(vertices=[[0, 0, 0], [1, 0, 0], [0, 0, 1]], faces=[[0, 2, 1]]).export(file_type="ply")
+    _error(client.post("/api/v1/rooms", data={"scan": (io.BytesIO(flat), "room.ply")}), 422, "invalid_scan")
+    _error(client.post("/api/v1/rooms", data="{", content_type="application/json"), 400, "invalid_json")
+    _error(client.post("/api/v1/rooms", json={"width": -1, "depth": 3}), 400, "invalid_field")
+
+
+def test_plan_check_save_and_open(client):
+    items = [{"id": "a", "sku": "FUR-OSLO-3S", "x": 2.0, "z": 1.5}, {"id": "b", "sku": "FUR-BERGEN-CT", "x": 2.0, "z": 1.5}]
+    checked = client.post("/api/v1/plans/check", json={"room": ROOM, "items": items},
+                          headers={"Accept-Language": "en"}).get_json()
+    assert checked["fits"] is False and checked["problems"][0]["code"] == "overlap"
+    saved = client.post("/api/v1/plans", json={"room": ROOM, "items": items})
+    assert saved.status_code == 201
+    body = saved.get_json()
+    assert body["share_url"].endswith(f"/planner?plan={body['code']}") and body["qr_svg"].lstrip().startswith("<")
+    reopened = client.get(f"/api/v1/plans/{body['code']}").get_json()
+    assert [i["id"] for i in reopened["items"]] == ["a", "b"] and reopened["fits"] is False
+    _error(client.get("/api/v1/plans/PZZZZZZ"), 404, "plan_not_found")
+    _error(client.post("/api/v1/plans", json={"room": ROOM, "items": [{"sku": "NOPE", "x": 1, "z": 1}]}), 404,
+           "product_not_found")
+
+
+def test_what_fits_endpoint(client):
+    found = client.get("/api/v1/furniture/fits?width=1.0&depth=2.4&store=jingan").get_json()["items"]
+    assert {"FUR-OSLO-3S", "FUR-FJORD-DT"} <= {i["sku"] for i in found}
+    assert all(i["stock"] is not None and i["model_url"] for i in found)
+    _error(client.get("/api/v1/furniture/fits?width=1.0"), 400, "missing_field")
+    _error(client.get("/api/v1/furniture/fits?width=abc&depth=2"), 400, "invalid_field")
+
+
+def test_pages_render(client):
+    viewer = client.get("/furniture/FUR-OSLO-3S").get_data(as_text=True)
+    assert 'ar-modes="webxr scene-viewer quick-look"' in viewer and 'ar-scale="fixed"' in viewer
+    assert "/static/vendor/model-viewer.min.js" in viewer and "宽 220 厘米" in viewer
+    assert client.get("/furniture/NOPE").status_code == 404
+    planner = client.get("/planner?lang=en&kiosk=1").get_data(as_text=True)
+    assert "Room planner" in planner and 'class="kiosk"' in planner
+
+
+def test_cli_builds_and_imports_models(app, tmp_path):
+    runner = app.test_cli_runner()
+    app.config["MODELS_DIR"] = str(tmp_path / "models")
+    built = runner.invoke(args=["build-models"])
+    assert built.exit_code == 0 and "Built 33 model files" in built.output
+    vendor = tmp_path / "chair.obj"
+    vendor.write_text(trimesh.creation.box(extents=[46, 80, 52]).export(file_type="obj"))  # centimetres
+    imported = runner.invoke(args=["import-model", "FUR-FJORD-CH", str(vendor)])
+    assert imported.exit_code == 0 and "read as cm" in imported.output
+    broken = tmp_path / "broken.stl"
+    broken.write_bytes(b"solid x\nendsolid x\n")
+    failed = runner.invoke(args=["import-model", "FUR-FJORD-CH", str(broken)])
+    assert failed.exit_code == 1 and "no faces" in failed.output

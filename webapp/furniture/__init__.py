@@ -1,0 +1,6 @@
+"""Furniture: the 360°/AR viewer, the room planner, their models and the plan JSON API."""
+from flask import Blueprint
+
+bp = Blueprint("furniture", __name__)
+
+from . import api, views  # noqa: E402,F401  (routes)

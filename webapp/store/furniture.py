@@ -1,0 +1,256 @@
+"""Furniture: 3D models per variant, rooms, the fit check of a plan, quotes, "what fits here",
+and saved plans with share codes. Geometry is ``tryon.floorplan``; this adds the catalog."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tryon import floorplan, furniture, model_import, scan
+
+from . import stock, timeutil, validate
+from .catalog import product_dict
+from .codes import new_code
+from .db import unit_of_work
+from .errors import StoreError
+from .models import Product, RoomPlan
+
+MAX_ITEMS = 100
+FREE_DELIVERY_FROM = Decimal("3000")
+DELIVERY_FEE = Decimal("199")
+PROBLEM_STATUS = {"invalid_model": 400, "empty_model": 422, "model_too_complex": 413, "model_size_mismatch": 422}
+
+
+# --- models ------------------------------------------------------------------------------
+
+def model_name(sku: str, variant: str) -> str:
+    """The GLB of one variant, e.g. ``fur-oslo-3s--slate.glb``."""
+    return f"{sku.lower()}--{variant}.glb"
+
+
+def _write_variants(product: Product, models_dir: Path, glb_for_variant) -> list[str]:
+    """One GLB per variant, and the first variant again under the product's own model file."""
+    models_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for index, variant in enumerate(product.variants):
+        glb = glb_for_variant(variant)
+        names = [model_name(product.sku, variant["id"])] + ([product.model_file] if index == 0 else [])
+        for name in names:
+            (models_dir / name).write_bytes(glb)
+            written.append(name)
+    return written
+
+
+def build_catalog_models(session: Session, spec_file: Path, models_dir: Path) -> list[str]:
+    """Generate the GLB of every variant of every parametric catalog item."""
+    specs = json.loads(spec_file.read_text(encoding="utf-8"))
+    written = []
+    for sku, spec in specs.items():
+        product = session.get(Product, sku)
+        if product is None:
+            continue
+        params = {k: v for k, v in spec.items() if k != "kind"}
+        written += _write_variants(product, models_dir, lambda v: furniture.to_glb(furniture.build(
+            spec["kind"], product.width_m, product.depth_m, product.height_m, v["color_hex"], **params)))
+    return written
+
+
+def import_vendor_model(session: Session, sku: object, data: bytes, file_type: str, models_dir: Path,
+                        width: float | None = None, depth: float | None = None, height: float | None = None) -> dict:
+    """A retailer's own model for a SKU, at the catalog's (or the given) true size."""
+    product = _furniture(session, sku)
+    size = [width or product.width_m, depth or product.depth_m, height or product.height_m]
+    try:
+        glb, report = model_import.import_model(data, file_type, *size)
+    except model_import.ModelInputError as error:
+        raise StoreError(error.code, PROBLEM_STATUS[error.code], reason=error.reason) from None
+    files = _write_variants(product, models_dir, lambda _variant: glb)
+    return {"sku": product.sku, "files": files, "unit": report.unit, "z_up": report.z_up,
+            "faces_in": report.faces_in, "faces_out": report.faces_out, "extents_m": report.extents}
+
+
+# --- catalog -----------------------------------------------------------------------------
+
+def _furniture(session: Session, sku: object) -> Product:
+    product = session.get(Product, str(sku or "").strip().upper())
+    if product is None or product.category != "furniture":
+        raise StoreError("product_not_found", 404, sku=sku)
+    return product
+
+
+def furniture_dict(product: Product) -> dict:
+    data = product_dict(product)
+    data["model"] = product.model_file
+    data["variants"] = [{**v, "model": model_name(product.sku, v["id"])} for v in product.variants]
+    return data
+
+
+def list_furniture(session: Session) -> list[dict]:
+    query = select(Product).where(Product.category == "furniture").order_by(Product.sku)
+    return [furniture_dict(p) for p in session.scalars(query)]
+
+
+def get_furniture(session: Session, sku: object) -> dict:
+    return furniture_dict(_furniture(session, sku))
+
+
+# --- rooms -------------------------------------------------------------------------------
+
+def _metres(raw: dict, field: str, low: float, high: float, default: float | None = None) -> float:
+    value = raw.get(field, default)
+    if value is None:
+        raise StoreError("missing_field", field=field)
+    return validate.number(value, field, minimum=low, maximum=high)
+
+
+def _openings(raw: dict, field: str) -> list[dict]:
+    openings = raw.get(field, [])
+    if not isinstance(openings, list) or len(openings) > 20 or not all(isinstance(o, dict) for o in openings):
+        raise StoreError("invalid_field", field=field, reason="a list of objects")
+    for opening in openings:
+        if opening.get("wall") not in floorplan.WALLS:
+            raise StoreError("invalid_field", field=f"{field}.wall", reason=", ".join(floorplan.WALLS))
+    return openings
+
+
+def parse_room(raw: object) -> floorplan.Room:
+    if not isinstance(raw, dict):
+        raise StoreError("invalid_field", field="room", reason="expected an object")
+    width, depth = _metres(raw, "width", 0.5, 50), _metres(raw, "depth", 0.5, 50)
+    doors = tuple(floorplan.Door(d["wall"], _metres(d, "offset", 0, 50), _metres(d, "width", 0.5, 3),
+                                 "right" if d.get("hinge") == "right" else "left", d.get("swings_in", True) is not False)
+                  for d in _openings(raw, "doors"))
+    windows = tuple(floorplan.Window(w["wall"], _metres(w, "offset", 0, 50), _metres(w, "width", 0.2, 10),
+                                     _metres(w, "sill_height", 0, 3, 0.9))
+                    for w in _openings(raw, "windows"))
+    return floorplan.Room(width, depth, _metres(raw, "height", 1.8, 10, 2.8), doors, windows)
+
+
+def room_dict(room: floorplan.Room) -> dict:
+    return {"width": room.width, "depth": room.depth, "height": room.height,
+            "doors": [vars(d) for d in room.doors], "windows": [vars(w) for w in room.windows]}
+
+
+def room_from_scan(data: bytes, file_type: str) -> dict:
+    try:
+        scanned = scan.room_from_scan(model_import.load_mesh(data, file_type.lower().lstrip(".")))
+    except model_import.ModelInputError as error:
+        raise StoreError(error.code, PROBLEM_STATUS[error.code], reason=error.reason) from None
+    except ValueError as error:
+        raise StoreError("invalid_scan", 422, reason=str(error)) from None
+    room = floorplan.Room(round(scanned.width, 2), round(scanned.depth, 2), round(scanned.height, 2))
+    return {**room_dict(room), "scan": {"floor_y": round(scanned.floor_y, 3), "angle": round(scanned.angle, 1)}}
+
+
+# --- plans: fit check and quote ------------------------------------------------------------
+
+def _plan_items(session: Session, raw_items: object) -> list[tuple[floorplan.Item, Product, str | None]]:
+    if not isinstance(raw_items, list) or len(raw_items) > MAX_ITEMS:
+        raise StoreError("invalid_field", field="items", reason=f"a list of up to {MAX_ITEMS} items")
+    placed = []
+    for index, raw in enumerate(raw_items):
+        if not isinstance(raw, dict):
+            raise StoreError("invalid_field", field="items", reason="each item is an object")
+        product = _furniture(session, raw.get("sku"))
+        variant = raw.get("variant")
+        if variant is not None and variant not in {v["id"] for v in product.variants}:
+            raise StoreError("invalid_field", field="variant", reason=f"{product.sku} has no variant {variant!r}")
+        item = floorplan.Item(
+            str(raw.get("id") or f"{product.sku}#{index + 1}"), product.width_m, product.depth_m, product.height_m,
+            _metres(raw, "x", -50, 100), _metres(raw, "z", -50, 100), _metres(raw, "rotation", -3600, 3600, 0.0),
+            _metres(raw, "elevation", -10, 10, 0.0))
+        placed.append((item, product, variant))
+    return placed
+
+
+def _problem_dict(problem: floorplan.Problem, names: dict[str, tuple[str, str]], walkway: float) -> dict:
+    labels = tuple(" / ".join(names[i][k] for i in problem.items) for k in (0, 1))
+    error = StoreError(f"fit_{problem.code}", 422, items=labels, cm=round(problem.distance * 100),
+                       walkway=round(walkway * 100))
+    return {"code": problem.code, "severity": problem.severity, "items": list(problem.items),
+            "distance_m": problem.distance, "message": {"zh": error.message("zh"), "en": error.message("en")},
+            **problem.detail}
+
+
+def quote(session: Session, placed, origin: dict | None) -> dict:
+    counts = Counter((product.sku, variant) for _item, product, variant in placed)
+    products = {product.sku: product for _item, product, _variant in placed}
+    lines, total, all_nearby = [], Decimal(0), True
+    for (sku, variant), quantity in counts.items():
+        product = products[sku]
+        nearby = stock.nearby_stock(session, sku, **origin)["results"][:3] if origin else None
+        enough = bool(nearby) and max(r["quantity"] for r in nearby) >= quantity
+        all_nearby = all_nearby and enough
+        lines.append({"sku": sku, "variant": variant, "name": {"zh": product.name_zh, "en": product.name_en},
+                      "unit_price": float(product.price), "quantity": quantity,
+                      "subtotal": float(product.price * quantity),
+                      "stock": [{"store": r["store"]["code"], "name": r["store"]["name"], "quantity": r["quantity"],
+                                 "distance_km": r["distance_km"]} for r in nearby] if nearby is not None else None})
+        total += product.price * quantity
+    delivery = Decimal(0) if total >= FREE_DELIVERY_FROM or not lines else DELIVERY_FEE
+    days = "2–3" if origin and all_nearby else "7–14"
+    return {"lines": lines, "items_total": float(total), "delivery_fee": float(delivery),
+            "total": float(total + delivery),
+            "delivery_note": {"zh": f"预计 {days} 天送货上门，满 ¥{FREE_DELIVERY_FROM:.0f} 免运费。",
+                              "en": f"Home delivery in about {days} days; free from ¥{FREE_DELIVERY_FROM:.0f}."}}
+
+
+def _origin(raw: dict) -> dict | None:
+    if raw.get("store"):
+        return {"store_code": str(raw["store"])}
+    if raw.get("lat") is not None and raw.get("lon") is not None:
+        return {"lat": validate.number(raw["lat"], "lat", -90, 90), "lon": validate.number(raw["lon"], "lon", -180, 180)}
+    return None
+
+
+def check_plan(session: Session, body: dict) -> dict:
+    """Does everything fit, what gets in the way, and what it costs."""
+    room = parse_room(body.get("room"))
+    walkway = _metres(body, "walkway", 0.3, 2.0, 0.6)
+    placed = _plan_items(session, body.get("items", []))
+    names = {item.id: (product.name_zh, product.name_en) for item, product, _ in placed}
+    problems = floorplan.check(room, [item for item, _, _ in placed], walkway)
+    return {"fits": not any(p.severity == "error" for p in problems),
+            "problems": [_problem_dict(p, names, walkway) for p in problems],
+            "quote": quote(session, placed, _origin(body))}
+
+
+def what_fits(session: Session, width: float, depth: float, height: float | None = None,
+              origin: dict | None = None) -> list[dict]:
+    """Catalog items (every variant) whose footprint fits a free rectangle, with stock nearby."""
+    found = []
+    for product in session.scalars(select(Product).where(Product.category == "furniture").order_by(Product.price)):
+        rotation = floorplan.fits_in(width, depth, product.width_m, product.depth_m)
+        if rotation is None or (height is not None and product.height_m > height):
+            continue
+        nearby = stock.nearby_stock(session, product.sku, **origin)["results"][:3] if origin else None
+        found.append({**furniture_dict(product), "rotation": rotation,
+                      "stock": [{"store": r["store"]["code"], "quantity": r["quantity"],
+                                 "distance_km": r["distance_km"]} for r in nearby] if nearby is not None else None})
+    return found
+
+
+@unit_of_work
+def save_plan(session: Session, body: dict, now: datetime | None = None) -> dict:
+    room = parse_room(body.get("room"))
+    placed = _plan_items(session, body.get("items", []))
+    items = [{"id": item.id, "sku": product.sku, "variant": variant, "x": item.x, "z": item.z,
+              "rotation": item.rotation} for item, product, variant in placed]
+    plan = RoomPlan(code=new_code("P", 6), room=room_dict(room), items=items, created_at=now or timeutil.now())
+    session.add(plan)
+    session.flush()
+    return {"code": plan.code, "room": plan.room, "items": plan.items, "created_at": timeutil.to_iso(plan.created_at)}
+
+
+def get_plan(session: Session, code: object) -> dict:
+    plan = session.scalar(select(RoomPlan).where(RoomPlan.code == str(code or "").strip().upper()))
+    if plan is None:
+        raise StoreError("plan_not_found", 404, plan=code)
+    checked = check_plan(session, {"room": plan.room, "items": plan.items})
+    return {"code": plan.code, "room": plan.room, "items": plan.items,
+            "created_at": timeutil.to_iso(plan.created_at), **checked}
