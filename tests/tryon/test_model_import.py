@@ -96,3 +96,13 @@ def test_generated_catalog_models_are_true_to_size():
             wanted = tuple(int(variant["color_hex"][i:i + 2], 16) for i in (1, 3, 5))
             assert wanted in colours, (sku, variant["id"])
             assert len(scene.geometry) >= (1 if spec["kind"] == "rug" else 3)  # parts, not a single box
+
+
+def test_gltf_with_embedded_buffers():
+    from trimesh.exchange.gltf import export_gltf
+
+    mesh = _sofa_mesh()
+    mesh.apply_scale(100)  # centimetres
+    gltf = export_gltf(trimesh.Scene(mesh), embed_buffers=True)["model.gltf"]
+    glb, report = import_model(gltf, "gltf", W, D, H)
+    assert report.unit == "cm" and np.allclose(_extents(glb), [W, H, D], atol=0.01)
