@@ -167,3 +167,30 @@ def test_http_level_errors_keep_the_shape(client, app):
 def test_home_page_in_both_languages(client):
     assert "到店前，先试一试" in client.get("/").get_data(as_text=True)
     assert "Try it before you go" in client.get("/?lang=en").get_data(as_text=True)
+
+
+def test_assistant_endpoints(client):
+    found = client.get("/api/v1/products/search?q=豆沙色口红").get_json()["products"]
+    assert found[0]["sku"] == "LIP-101"
+    assert client.get("/api/v1/stores/search?q=静安").get_json()["stores"][0]["code"] == "jingan"
+    assert client.get("/api/v1/places/resolve?q=人民广场").get_json()["lat"] > 31
+    _error(client.get("/api/v1/places/resolve?q=mars", headers=EN), 404, "place_not_found")
+    _error(client.get("/api/v1/products/search"), 400, "invalid_field")
+    similar = client.get("/api/v1/products/LIP-101/similar?store=jingan").get_json()["products"]
+    assert len(similar) == 3
+    made = client.post("/api/v1/handoffs", json={"sender_id": "web-1", "reason": "asked", "summary": "想找人"},
+                       headers=SERVICE)
+    assert made.status_code == 201
+    _error(client.post("/api/v1/handoffs", json={"sender_id": "web-1"}), 401, "unauthorized")
+    listed = client.get("/api/v1/handoffs", headers=STAFF).get_json()["handoffs"]
+    assert [h["sender_id"] for h in listed] == ["web-1"]
+    _error(client.get("/api/v1/handoffs", headers=SERVICE), 403, "forbidden")
+
+
+def test_claim_by_member_token(client):
+    saved = client.post("/api/v1/looks", json={"items": [{"sku": "LIP-101"}], "consent": True, "phone": "13700137000"})
+    token = saved.get_json()["member_token"]
+    claimed = client.post("/api/v1/coupons/claims", json={"campaign": "NEW50", "member_token": token}, headers=SERVICE)
+    assert claimed.status_code == 201
+    _error(client.post("/api/v1/coupons/claims", json={"campaign": "NEW50", "member_token": "nope"}, headers=SERVICE),
+           401, "unauthorized")

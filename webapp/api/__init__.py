@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import catalog, consultations, coupons, repairs, stock  # noqa: E402,F401  (routes)
+from . import catalog, consultations, coupons, handoffs, repairs, stock  # noqa: E402,F401  (routes)

@@ -2,7 +2,7 @@ from flask import jsonify
 
 from ..auth import require_role
 from ..database import db_session
-from ..store import coupons, validate
+from ..store import coupons, looks, validate
 from . import bp
 from .params import json_body
 
@@ -15,9 +15,12 @@ def list_campaigns():
 @bp.post("/coupons/claims")
 @require_role("service", "staff")
 def claim_coupon():
+    """For a member by ``phone``, or by the ``member_token`` the chat widget knows."""
     body = json_body()
-    claim = coupons.claim(db_session(), validate.required(body, "campaign"), validate.required(body, "phone"))
-    return jsonify(claim), 201
+    session = db_session()
+    phone = looks.member_for_token(session, body["member_token"]).phone if body.get("member_token") \
+        else validate.required(body, "phone")
+    return jsonify(coupons.claim(session, validate.required(body, "campaign"), phone)), 201
 
 
 @bp.get("/members/<phone>/coupons")

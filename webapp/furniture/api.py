@@ -4,7 +4,7 @@ import segno
 from flask import jsonify, request, url_for
 
 from ..api import bp as api_bp
-from ..api.params import json_body, query_number
+from ..api.params import json_body, origin_args, query_number
 from ..database import db_session
 from ..store import StoreError, furniture
 
@@ -23,9 +23,7 @@ def list_furniture():
 
 @api_bp.get("/furniture/fits")
 def what_fits():
-    origin = {"store_code": request.args["store"]} if request.args.get("store") else (
-        {"lat": query_number("lat", minimum=-90, maximum=90), "lon": query_number("lon", minimum=-180, maximum=180)}
-        if request.args.get("lat") else None)
+    origin = origin_args()
     width, depth = query_number("width", minimum=0.1, maximum=50), query_number("depth", minimum=0.1, maximum=50)
     if width is None or depth is None:
         raise StoreError("missing_field", field="width/depth")

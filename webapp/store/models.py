@@ -261,3 +261,18 @@ class RoomPlan(Base):
     room: Mapped[dict] = mapped_column(JSON)
     items: Mapped[list] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class HandoffRequest(Base):
+    """A conversation the assistant hands to a person (the advisor console picks it up)."""
+
+    __tablename__ = "handoff_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(120), index=True)
+    channel: Mapped[str] = mapped_column(String(30))
+    lang: Mapped[str] = mapped_column(String(2))
+    reason: Mapped[str] = mapped_column(String(30))  # asked, fallback, verification_failed
+    summary: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open, claimed, closed
+    created_at: Mapped[datetime] = mapped_column(DateTime)
