@@ -110,3 +110,6 @@ def app(db_url, models_dir):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+# tests/assistant run in the Rasa environment (Python 3.10), by their own pytest call
+collect_ignore = ["assistant"]

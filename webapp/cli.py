@@ -8,7 +8,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from .database import store_db
-from .store import StoreError, furniture, looks, migrate, seed, stock_sync
+from .store import StoreError, furniture, looks, migrate, search, seed, stock_sync
 
 
 @click.command("init-db")
@@ -87,7 +87,19 @@ def import_model_command(sku: str, model_file: Path, width: float | None, depth:
                f"{' x '.join(f'{v:.3f}' for v in report['extents_m'])} m (w x h x d); wrote {len(report['files'])} files")
 
 
+@click.command("export-lookups")
+@click.argument("out_file", type=click.Path(dir_okay=False, path_type=Path),
+                default=Path("assistant/data/nlu/lookups.yml"))
+@with_appcontext
+def export_lookups_command(out_file: Path) -> None:
+    """Write the assistant's lookup tables (products, stores, places) from the catalog."""
+    places = Path(current_app.config["ASSETS_DIR"]) / "seed" / "places.json"
+    with store_db().session() as session:
+        out_file.write_text(search.lookup_tables_yaml(session, places), encoding="utf-8")
+    click.echo(f"Wrote {out_file}")
+
+
 def init_app(app: Flask) -> None:
     for command in (init_db_command, import_stock_command, db_revision_command, build_models_command,
-                    import_model_command):
+                    import_model_command, export_lookups_command):
         app.cli.add_command(command)
