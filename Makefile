@@ -12,6 +12,12 @@ SECRETS := instance/storelens.env
 export HOST WEB_PORT RASA_PORT ACTIONS_PORT
 export RASA_TELEMETRY_ENABLED := false
 export STORELENS_API_URL ?= http://$(HOST):$(WEB_PORT)/api/v1
+# the assistant's tracker store (assistant/endpoints.yml): SQLite unless told otherwise
+export RASA_TRACKER_DIALECT ?= sqlite
+export RASA_TRACKER_DB ?= $(CURDIR)/instance/rasa-tracker.db
+export RASA_TRACKER_URL ?=
+export RASA_TRACKER_USER ?=
+export RASA_TRACKER_PASSWORD ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 APP_REQUIREMENTS := webapp/requirements.txt webapp/requirements-mediapipe.txt tests/requirements.txt
@@ -23,7 +29,7 @@ PYTHON310 := $(shell for p in $$(command -v python3.10) \
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
 PYTHON311 := $(shell command -v python3.11 || command -v python3)
 
-.PHONY: help run test setup app-env rasa-env frontend db train system-deps bench clean
+.PHONY: help run test setup app-env rasa-env frontend db train assistant-eval system-deps bench clean
 
 help:
 	@echo "make run    set up (first time), seed, train the assistant if needed, start everything"
@@ -123,6 +129,25 @@ test: app-env rasa-env frontend system-deps
 	@cd assistant && ../$(RASA_VENV)/bin/rasa data validate --fail-on-warnings --quiet
 	@echo "==> Test suite (SQLite, then PostgreSQL)"
 	@STORELENS_REQUIRE_SYSTEM_DEPS=1 $(VENV)/bin/python -m pytest
+	@$(MAKE) --no-print-directory train
+	@echo "==> Assistant: actions against a live web app, and end to end (Rasa environment)"
+	@$(RASA_VENV)/bin/python -m pytest --confcutdir=tests/assistant -p no:cacheprovider tests/assistant
+	@$(MAKE) --no-print-directory assistant-eval
+
+# Test stories on the trained model, and NLU on a held-out fifth of our own examples (a model
+# trained on the other four fifths); reports are kept in assistant/results/.
+RASA := ../$(RASA_VENV)/bin/rasa
+assistant-eval: rasa-env
+	@echo "==> Assistant: test stories"
+	@cd assistant && $(RASA) test core --stories tests/test_stories.yml -m models/storelens.tar.gz \
+		--out results/core --fail-on-prediction-errors --quiet
+	@echo "==> Assistant: NLU on a held-out split"
+	@cd assistant && rm -rf results/split && $(RASA) data split nlu -u data/nlu --training-fraction 0.8 \
+		--random-seed 42 --out results/split --quiet \
+		&& $(RASA) train nlu -u results/split/training_data.yml --out results/split --fixed-model-name nlu-split --quiet \
+		&& $(RASA) test nlu -u results/split/test_data.yml -m results/split/nlu-split.tar.gz --out results/nlu --quiet
+	@$(RASA_VENV)/bin/python -c "import json; r = json.load(open('assistant/results/nlu/intent_report.json')); \
+		print('NLU held-out: weighted F1 %.3f, accuracy %.3f' % (r['weighted avg']['f1-score'], r['accuracy']))"
 
 bench: app-env frontend
 	@$(VENV)/bin/python bench/api_bench.py

@@ -21,9 +21,15 @@ from .phone import validate_phone
 BOOKING_CODE = re.compile(r"\bBK[2-9A-HJ-NP-Z]{6}\b", re.IGNORECASE)
 SERVICE_WORDS = {"makeup": ("化妆", "彩妆", "妆", "makeup", "make-up", "make up"),
                  "home_design": ("家居", "设计", "软装", "home", "design", "interior"),
-                 "repair_dropoff": ("维修", "送修", "修", "repair", "fix", "drop")}
+                 "repair_dropoff": ("维修", "送修", "repair", "fix", "drop-off", "drop off")}
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 OFFERED = 4
+
+
+def service_code(text: str) -> str | None:
+    text = text.lower()
+    return text if text in SERVICE_WORDS else next(
+        (code for code, words in SERVICE_WORDS.items() if any(w in text for w in words)), None)
 
 
 def slot_label(starts_at: str, lang: str) -> str:
@@ -69,6 +75,16 @@ class ValidateBookingForm(FormValidationAction):
         match = BOOKING_CODE.search(tracker.latest_message.get("text") or "")
         return {"booking_code": match.group(0).upper()} if match else {}
 
+    async def get_validation_events(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
+        """A time given before the service and store were known is checked once they are."""
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        known = tracker.copy()
+        known.add_slots(events)
+        if known.get_slot("date_time") and not known.get_slot("slot_id") and all(self._service_and_store(known)):
+            checked = self.validate_date_time(known.get_slot("date_time"), dispatcher, known, domain)
+            events += [SlotSet(name, value) for name, value in checked.items()]
+        return events
+
     async def extract_date_time(self, dispatcher, tracker: Tracker, domain) -> dict:
         text = tracker.latest_message.get("text") or ""
         if re.fullmatch(r"[\d\s+-]{7,}", text) or BOOKING_CODE.fullmatch(text.strip()):
@@ -80,14 +96,13 @@ class ValidateBookingForm(FormValidationAction):
             f"{when.start.isoformat(timespec='minutes')}/{when.end.isoformat(timespec='minutes')}"
         return {"date_time": value}
 
+    async def extract_service(self, dispatcher, tracker: Tracker, domain) -> dict:
+        """The service named anywhere in the message, when the NLU did not tag it."""
+        code = service_code(tracker.latest_message.get("text") or "")
+        return {"service": code} if code and code != tracker.get_slot("service") else {}
+
     def validate_service(self, value, dispatcher, tracker, domain) -> dict:
-        text = str(value or "").lower()
-        code = text if text in SERVICE_WORDS else next(
-            (c for c, words in SERVICE_WORDS.items() if any(w in text for w in words)), None)
-        if code is None:
-            dispatcher.utter_message(response="utter_ask_service")
-            return {"service": None}
-        return {"service": code}
+        return {"service": service_code(str(value or ""))}  # None: the form asks again
 
     def validate_store(self, value, dispatcher, tracker, domain) -> dict:
         lang = lang_of(tracker)

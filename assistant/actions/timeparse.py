@@ -16,8 +16,6 @@ import jionlp
 PARTS_OF_DAY = {"morning": (time(9), time(12)), "noon": (time(11), time(14)), "afternoon": (time(12), time(18)),
                 "evening": (time(18), time(22)), "tonight": (time(18), time(22))}
 PART_WORDS = re.compile(r"\b(" + "|".join(PARTS_OF_DAY) + r")\b", re.IGNORECASE)
-FILLER = re.compile(r"\b(next|this|on|at|in the|for|a|an|the|please|book|me|consultation|appointment|"
-                    r"makeup|home[- ]design|repair|drop[- ]?off)\b", re.IGNORECASE)
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
 
 
@@ -58,22 +56,35 @@ def _chinese(text: str, now: datetime) -> When | None:
     return When(start, end if end > start else start)
 
 
+DATE_WORD = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*$|^(today|tomorrow|tonight|next|this|noon|"
+                       r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*$|\d|^(am|pm)$", re.IGNORECASE)
+
+
+def _time_phrase(text: str) -> str:
+    """The span from the first to the last date-like word ("... at Xujiahui tomorrow 3pm" →
+    "tomorrow 3pm"): dateparser parses a phrase, not a sentence."""
+    words = re.findall(r"[\w:.-]+", PART_WORDS.sub(" ", text))
+    hits = [i for i, w in enumerate(words) if DATE_WORD.search(w)]
+    if not hits:
+        return ""
+    phrase = " ".join(words[hits[0]:hits[-1] + 1])
+    return re.sub(r"^(next|this)\s+", "", phrase, flags=re.IGNORECASE)  # "next tuesday": the coming one
+
+
 def _english(text: str, now: datetime) -> When | None:
     part = PART_WORDS.search(text)
-    rest = FILLER.sub(" ", PART_WORDS.sub(" ", text))
-    rest = re.sub(r"\s+", " ", rest).strip(" ,.")
+    phrase = _time_phrase(text)
     settings = {"RELATIVE_BASE": now, "PREFER_DATES_FROM": "future", "RETURN_AS_TIMEZONE_AWARE": False}
-    moment = dateparser.parse(rest, languages=["en"], settings=settings) if rest else None
+    moment = dateparser.parse(phrase, languages=["en"], settings=settings) if phrase else None
+    if moment is not None and not now - timedelta(days=1) <= moment <= now + timedelta(days=90):
+        moment = None  # a misreading ("friday at 11" → next year): better to ask again
     if moment is None and not part:
         return None
     day = (moment or now).date()
-    if part:
+    has_clock = bool(re.search(r"\d|noon", phrase))
+    if part and not has_clock:
         low, high = PARTS_OF_DAY[part.group(1).lower()]
-        has_clock = moment is not None and (moment.hour, moment.minute) != (now.hour, now.minute) and \
-            re.search(r"\d", rest)
-        if has_clock:
-            return When(moment, moment)
         return When(datetime.combine(day, low), datetime.combine(day, high))
-    if not re.search(r"\d|noon|midnight", rest):  # a day without a clock time: the whole opening day
+    if not has_clock:  # a day without a clock time: the whole opening day
         return When(datetime.combine(day, time(10)), datetime.combine(day, time(22)))
     return When(moment, moment)

@@ -25,9 +25,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(url: str, seconds: float = 60) -> None:
+def wait_for(url: str, seconds: float = 60, process: subprocess.Popen | None = None) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server for {url} exited with code {process.returncode}")
         try:
             if requests.get(url, timeout=2).status_code < 500:
                 return
@@ -51,7 +53,7 @@ def web_app(tmp_path_factory):
                                "--no-reload"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
-        wait_for(f"{base}/stores")
+        wait_for(f"{base}/stores", process=server)
         yield base
     finally:
         server.terminate()
