@@ -149,10 +149,12 @@ assistant-eval: rasa-env
 	@$(RASA_VENV)/bin/python -c "import json; r = json.load(open('assistant/results/nlu/intent_report.json')); \
 		print('NLU held-out: weighted F1 %.3f, accuracy %.3f' % (r['weighted avg']['f1-score'], r['accuracy']))"
 
-bench: app-env frontend
+bench: app-env rasa-env frontend
 	@$(VENV)/bin/python bench/api_bench.py
 	@$(VENV)/bin/python bench/tryon_bench.py
 	@$(VENV)/bin/python bench/furniture_bench.py
+	@$(MAKE) --no-print-directory train
+	@$(RASA_VENV)/bin/python bench/chat_bench.py
 
 clean:
 	rm -rf $(VENV) $(RASA_VENV) assistant/models assistant/.trained-fingerprint .pytest_cache

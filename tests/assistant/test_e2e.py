@@ -5,48 +5,20 @@ must then exist in the store, through the API.
 """
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
 import requests
 
-from .conftest import ROOT, SERVICE_TOKEN, free_port, wait_for
+from . import stack
 
-RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
-MODEL = ROOT / "assistant" / "models" / "storelens.tar.gz"
 CODE = re.compile(r"BK[2-9A-HJ-NP-Z]{6}")
 
 
 @pytest.fixture(scope="module")
 def rasa_webhook(web_app, tmp_path_factory):
-    assert MODEL.exists(), "train the assistant first (make train)"
-    folder = tmp_path_factory.mktemp("rasa")
-    actions_port, rasa_port = free_port(), free_port()
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONWARNINGS": "ignore",
-           "STORELENS_API_URL": web_app, "STORELENS_SERVICE_TOKEN": SERVICE_TOKEN, "ACTIONS_PORT": str(actions_port),
-           "RASA_TRACKER_DIALECT": "sqlite", "RASA_TRACKER_DB": str(folder / "tracker.db"), "RASA_TRACKER_URL": "",
-           "RASA_TRACKER_USER": "", "RASA_TRACKER_PASSWORD": ""}
-    logs = [open(folder / name, "w") for name in ("actions.log", "rasa.log")]
-    processes = [
-        subprocess.Popen([str(RASA), "run", "actions", "--port", str(actions_port)], cwd=ROOT / "assistant",
-                         env=env, stdout=logs[0], stderr=subprocess.STDOUT),
-        subprocess.Popen([str(RASA), "run", "--enable-api", "-m", str(MODEL), "--port", str(rasa_port),
-                          "--interface", "127.0.0.1"], cwd=ROOT / "assistant", env=env, stdout=logs[1],
-                         stderr=subprocess.STDOUT),
-    ]
-    try:
-        wait_for(f"http://127.0.0.1:{actions_port}/health", 120, processes[0])
-        wait_for(f"http://127.0.0.1:{rasa_port}/status", 240, processes[1])
-        yield f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(30)
-        for log in logs:
-            log.close()
+    with stack.assistant(web_app, tmp_path_factory.mktemp("rasa")) as webhook:
+        yield webhook
 
 
 def say(webhook: str, sender: str, text: str) -> str:

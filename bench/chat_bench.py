@@ -1,0 +1,69 @@
+"""Chat latency: 20 simulated shoppers at once, mixed Chinese and English conversations.
+
+Starts the real stack (web app, action server, Rasa with the trained model) on loopback and
+prints p50/p95 per turn and throughput for Rasa's REST webhook. Run in the Rasa environment:
+
+    .venv-rasa/bin/python bench/chat_bench.py [--users 20 --rounds 3]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.assistant import stack  # noqa: E402
+
+CONVERSATIONS = [
+    ["你好", "静安店还有豆沙红吗", "谢谢"],
+    ["is the Oslo sofa in stock near People's Square", "thanks"],
+    ["维修单R-20417到哪一步了", "5678"],
+    ["我的券能在门店用吗", "再见"],
+    ["what time does the Xujiahui store close", "bye"],
+    ["book a makeup consultation at Jing'an tomorrow 3pm", "Lucy", "13912345678"],
+    ["帮我约周六下午三点的化妆咨询", "静安", "李雷", "13812345678"],
+    ["领一张新人券", "13700137000"],
+]
+
+
+def shopper(webhook: str, user: int, rounds: int) -> list[float]:
+    timings = []
+    with requests.Session() as http:
+        for round_ in range(rounds):
+            for text in CONVERSATIONS[(user + round_) % len(CONVERSATIONS)]:
+                start = time.perf_counter()
+                http.post(webhook, json={"sender": f"bench-{user}-{round_}", "message": text}, timeout=120).raise_for_status()
+                timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        with stack.web_app(folder) as api, stack.assistant(api, folder) as webhook:
+            shopper(webhook, 0, 1)  # warm up
+            start = time.perf_counter()
+            with ThreadPoolExecutor(args.users) as pool:
+                timings = [t for batch in pool.map(lambda u: shopper(webhook, u, args.rounds), range(args.users))
+                           for t in batch]
+            elapsed = time.perf_counter() - start
+    cuts = statistics.quantiles(timings, n=100)
+    print(f"Rasa REST webhook, {args.users} concurrent users, {len(timings)} turns (zh/en mixed):")
+    print(f"  per turn p50 {cuts[49]:.0f} ms, p95 {cuts[94]:.0f} ms, max {max(timings):.0f} ms")
+    print(f"  throughput {len(timings) / elapsed:.1f} turns/s")
+    print("  (through the web app: once the chat-widget issue adds its proxy)")
+
+
+if __name__ == "__main__":
+    main()
