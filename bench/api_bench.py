@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import logging
 import random
-import statistics
 import sys
 import tempfile
 import threading
@@ -25,6 +24,7 @@ from werkzeug.serving import make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from timing import p50_p95  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.store import Database, migrate, stock  # noqa: E402
 from webapp.store.models import Inventory, Product, Store  # noqa: E402
@@ -60,10 +60,6 @@ def generate(url: str, stores: int, skus: int, density: float, rng: random.Rando
             conn.execute(insert(Inventory), batch)
     db.dispose()
 
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    cuts = statistics.quantiles(samples, n=100)
-    return cuts[49], cuts[94]
 
 
 def queries(count: int, skus: int, rng: random.Random) -> list[tuple[str, float, float]]:
@@ -123,10 +119,10 @@ def main() -> None:
         service, mean_found = time_service(url, work)
         http = time_http(url, work)
         for name, samples in (("service call", service), ("HTTP endpoint", http)):
-            p50, p95 = percentiles(samples)
+            p50, p95 = p50_p95(samples)
             print(f"{name:14s} p50 {p50:6.2f} ms   p95 {p95:6.2f} ms   ({len(samples)} queries)")
         print(f"mean stores returned per query: {mean_found:.1f}")
-        print(f"target service p95 <= 20 ms: {'met' if percentiles(service)[1] <= 20 else 'NOT met'}")
+        print(f"target service p95 <= 20 ms: {'met' if p50_p95(service)[1] <= 20 else 'NOT met'}")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -20,17 +19,10 @@ import trimesh
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from timing import median_ms  # noqa: E402
 from tryon import floorplan, furniture, model_import  # noqa: E402
 from webapp.store import Database, furniture as furniture_service, migrate, seed  # noqa: E402
 
-
-def median_ms(run, repeat: int) -> float:
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        timings.append((time.perf_counter() - start) * 1000)
-    return statistics.median(timings)
 
 
 def random_plan(count: int, rng: random.Random, products: list[dict]) -> tuple[dict, list[dict]]:

@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import socket
-import statistics
 import sys
 import tempfile
 import threading
@@ -26,6 +25,7 @@ from skimage import data
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from timing import median_ms, p50_p95  # noqa: E402
 from tryon.imageio import decode_image, encode_jpeg  # noqa: E402
 from tryon.landmarks import StreamLandmarker  # noqa: E402
 from tryon.makeup import Application, render_look  # noqa: E402
@@ -49,14 +49,6 @@ def face_frame(width: int, height: int) -> np.ndarray:
     return cv2.resize(np.ascontiguousarray(image[20:20 + crop_h, x0:x0 + crop_w]), (width, height),
                       interpolation=cv2.INTER_CUBIC)
 
-
-def median_ms(run, frames: int) -> float:
-    timings = []
-    for _ in range(frames):
-        start = time.perf_counter()
-        run()
-        timings.append((time.perf_counter() - start) * 1000)
-    return statistics.median(timings)
 
 
 def engine(width: int, height: int, frames: int) -> dict[str, float]:
@@ -122,8 +114,8 @@ def websocket_round_trip(frames: int) -> tuple[float, float, int]:
                 next_frame = time.perf_counter()
         ws.close()
         server.shutdown()
-    cuts = statistics.quantiles(timings, n=100)
-    return cuts[49], cuts[94], late
+    p50, p95 = p50_p95(timings)
+    return p50, p95, late
 
 
 def main() -> None:

@@ -3,16 +3,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from webapp.store import StoreError, consultations, timeutil
+from webapp.store import consultations, timeutil
 from webapp.store.models import TimeSlot
 
+from .helpers import fails
+
 NAME, PHONE = "李雷", "13800138000"
-
-
-def _fails(code, status, operation, *args, **kwargs):
-    with pytest.raises(StoreError) as caught:
-        operation(*args, **kwargs)
-    assert (caught.value.code, caught.value.status) == (code, status)
 
 
 def _first_slot(session, service="makeup", store="jingan"):
@@ -46,7 +42,7 @@ def test_book_takes_a_seat_and_returns_a_code(session):
 def test_full_slot_is_refused(session):
     slot = _first_slot(session, "home_design")  # capacity 1
     consultations.book(session, slot["id"], NAME, PHONE)
-    _fails("slot_full", 409, consultations.book, session, slot["id"], "韩梅梅", "13900139000")
+    fails("slot_full", 409, consultations.book, session, slot["id"], "韩梅梅", "13900139000")
     assert slot["id"] not in {s["id"] for s in consultations.available_slots(session, "home_design", store_code="jingan")}
 
 
@@ -55,7 +51,7 @@ def test_past_slot_is_refused(session):
     session.execute(update(TimeSlot).where(TimeSlot.id == slot["id"])
                     .values(starts_at=timeutil.now() - timedelta(hours=1)))
     session.commit()
-    _fails("slot_in_past", 422, consultations.book, session, slot["id"], NAME, PHONE)
+    fails("slot_in_past", 422, consultations.book, session, slot["id"], NAME, PHONE)
 
 
 @pytest.mark.parametrize("slot_id, name, phone, code, status", [
@@ -66,7 +62,7 @@ def test_past_slot_is_refused(session):
     (99999999, NAME, PHONE, "slot_not_found", 404),
 ])
 def test_bad_bookings(session, slot_id, name, phone, code, status):
-    _fails(code, status, consultations.book, session, slot_id or _first_slot(session)["id"], name, phone)
+    fails(code, status, consultations.book, session, slot_id or _first_slot(session)["id"], name, phone)
 
 
 def test_cancel_frees_the_seat(session):
@@ -74,8 +70,8 @@ def test_cancel_frees_the_seat(session):
     booking = consultations.book(session, slot["id"], NAME, PHONE)
     cancelled = consultations.cancel(session, booking["code"])
     assert cancelled["status"] == "cancelled" and cancelled["slot"]["available"] == 1
-    _fails("booking_cancelled", 409, consultations.cancel, session, booking["code"])
-    _fails("booking_not_found", 404, consultations.cancel, session, "BKNOPE")
+    fails("booking_cancelled", 409, consultations.cancel, session, booking["code"])
+    fails("booking_not_found", 404, consultations.cancel, session, "BKNOPE")
     assert consultations.book(session, slot["id"], "韩梅梅", "13900139000")["status"] == "confirmed"
 
 
@@ -86,18 +82,18 @@ def test_reschedule_moves_the_seat(session):
     assert moved["slot"]["id"] == second["id"] and moved["code"] == booking["code"]
     ids = {s["id"] for s in consultations.available_slots(session, "home_design", store_code="xujiahui")}
     assert first["id"] in ids and second["id"] not in ids
-    _fails("booking_same_slot", 409, consultations.reschedule, session, booking["code"], second["id"])
+    fails("booking_same_slot", 409, consultations.reschedule, session, booking["code"], second["id"])
 
 
 def test_reschedule_to_a_full_slot_keeps_the_booking(session):
     first, second = consultations.available_slots(session, "home_design", store_code="qiantan")[:2]
     booking = consultations.book(session, first["id"], NAME, PHONE)
     consultations.book(session, second["id"], "韩梅梅", "13900139000")
-    _fails("slot_full", 409, consultations.reschedule, session, booking["code"], second["id"])
+    fails("slot_full", 409, consultations.reschedule, session, booking["code"], second["id"])
     session.expire_all()
     kept = consultations.booking_dict(consultations.get_booking(session, booking["code"]))
     assert kept["slot"]["id"] == first["id"] and kept["status"] == "confirmed"
 
 
 def test_unknown_service(session):
-    _fails("service_not_found", 404, consultations.available_slots, session, "tattoo")
+    fails("service_not_found", 404, consultations.available_slots, session, "tattoo")

@@ -1,20 +1,14 @@
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import update
 
-from webapp.store import StoreError, coupons, timeutil
+from webapp.store import coupons, timeutil
 from webapp.store.models import CouponCampaign
 
+from .helpers import fails
+
 PHONE = "13800138000"
-
-
-def _fails(code, status, operation, *args, **kwargs):
-    with pytest.raises(StoreError) as caught:
-        operation(*args, **kwargs)
-    assert (caught.value.code, caught.value.status) == (code, status)
-    return caught.value
 
 
 def test_campaigns_are_listed_with_rules(session):
@@ -36,7 +30,7 @@ def test_claim_creates_member_and_counts_quota(session):
 def test_per_member_limit(session):
     coupons.claim(session, "STORE100", PHONE)
     coupons.claim(session, "STORE100", PHONE)
-    _fails("coupon_limit_reached", 409, coupons.claim, session, "STORE100", PHONE)
+    fails("coupon_limit_reached", 409, coupons.claim, session, "STORE100", PHONE)
     # the refused claim did not use up quota
     session.expire_all()
     assert coupons.get_campaign(session, "STORE100").issued == 2
@@ -46,20 +40,20 @@ def test_quota_exhausted(session):
     session.execute(update(CouponCampaign).where(CouponCampaign.code == "APP30").values(total_quota=1))
     session.commit()
     coupons.claim(session, "APP30", PHONE)
-    _fails("coupon_quota_exhausted", 409, coupons.claim, session, "APP30", "13900000001")
+    fails("coupon_quota_exhausted", 409, coupons.claim, session, "APP30", "13900000001")
 
 
 def test_claim_outside_window(session):
     now = timeutil.now()
     campaign = coupons.get_campaign(session, "NEW50")
-    _fails("coupon_not_started", 422, coupons.claim, session, "NEW50", PHONE, now=campaign.valid_from - timedelta(days=1))
-    _fails("coupon_expired", 422, coupons.claim, session, "NEW50", PHONE, now=campaign.valid_to + timedelta(minutes=1))
+    fails("coupon_not_started", 422, coupons.claim, session, "NEW50", PHONE, now=campaign.valid_from - timedelta(days=1))
+    fails("coupon_expired", 422, coupons.claim, session, "NEW50", PHONE, now=campaign.valid_to + timedelta(minutes=1))
     assert now < campaign.valid_to
 
 
 def test_claim_rejects_bad_phone_and_unknown_campaign(session):
-    _fails("invalid_phone", 400, coupons.claim, session, "NEW50", "12345")
-    _fails("campaign_not_found", 404, coupons.claim, session, "NOPE", PHONE)
+    fails("invalid_phone", 400, coupons.claim, session, "NEW50", "12345")
+    fails("campaign_not_found", 404, coupons.claim, session, "NOPE", PHONE)
 
 
 def test_redeem_in_store_once(session):
@@ -67,23 +61,23 @@ def test_redeem_in_store_once(session):
     result = coupons.redeem(session, code, "jingan", "899.00")
     assert result["status"] == "redeemed" and result["redeemed_store"] == "jingan"
     assert result["amount_due"] == 799.0
-    error = _fails("coupon_already_redeemed", 409, coupons.redeem, session, code, "xujiahui", "900")
+    error = fails("coupon_already_redeemed", 409, coupons.redeem, session, code, "xujiahui", "900")
     assert "cannot be used twice" in error.message("en")
     assert "不能重复使用" in error.message("zh")
 
 
 def test_redeem_rules(session):
     online = coupons.claim(session, "APP30", PHONE)["code"]
-    error = _fails("coupon_wrong_channel", 422, coupons.redeem, session, online, "jingan", "500")
+    error = fails("coupon_wrong_channel", 422, coupons.redeem, session, online, "jingan", "500")
     assert error.message("en") == "This coupon can only be used online."
     assert error.message("zh") == "该券仅限线上使用。"
     code = coupons.claim(session, "NEW50", PHONE)["code"]
-    _fails("coupon_min_spend", 422, coupons.redeem, session, code, "jingan", "198.99")
+    fails("coupon_min_spend", 422, coupons.redeem, session, code, "jingan", "198.99")
     valid_to = coupons.get_campaign(session, "NEW50").valid_to
-    _fails("coupon_expired", 422, coupons.redeem, session, code, "jingan", "300", now=valid_to + timedelta(hours=1))
-    _fails("invalid_field", 400, coupons.redeem, session, code, "jingan", "lots")
-    _fails("store_not_found", 404, coupons.redeem, session, code, "mars", "300")
-    _fails("coupon_not_found", 404, coupons.redeem, session, "CNOPE", "jingan", "300")
+    fails("coupon_expired", 422, coupons.redeem, session, code, "jingan", "300", now=valid_to + timedelta(hours=1))
+    fails("invalid_field", 400, coupons.redeem, session, code, "jingan", "lots")
+    fails("store_not_found", 404, coupons.redeem, session, code, "mars", "300")
+    fails("coupon_not_found", 404, coupons.redeem, session, "CNOPE", "jingan", "300")
     # none of the refusals used the coupon up
     assert coupons.redeem(session, code, "jingan", Decimal("199"))["status"] == "redeemed"
 
@@ -95,4 +89,4 @@ def test_expired_claims_show_as_expired(session):
 
 
 def test_unknown_member_has_no_coupons(session):
-    _fails("member_not_found", 404, coupons.member_coupons, session, "13011112222")
+    fails("member_not_found", 404, coupons.member_coupons, session, "13011112222")

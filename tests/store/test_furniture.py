@@ -4,16 +4,12 @@ import numpy as np
 import pytest
 import trimesh
 
-from webapp.store import StoreError, furniture
+from webapp.store import furniture
+
+from .helpers import fails
 
 ROOM = {"width": 4.2, "depth": 3.6, "height": 2.8, "doors": [{"wall": "north", "offset": 0.2, "width": 0.9}]}
 SOFA_AGAINST_SOUTH = {"id": "sofa", "sku": "FUR-OSLO-3S", "variant": "slate", "x": 2.1, "z": 3.6 - 0.46, "rotation": 180}
-
-
-def _fails(code, status, operation, *args, **kwargs):
-    with pytest.raises(StoreError) as caught:
-        operation(*args, **kwargs)
-    assert (caught.value.code, caught.value.status) == (code, status)
 
 
 def test_a_good_plan_fits_and_is_quoted(session):
@@ -63,7 +59,7 @@ def test_plans_are_saved_and_reopened_by_code(session):
     assert saved["code"].startswith("P") and len(saved["code"]) == 7
     reopened = furniture.get_plan(session, saved["code"].lower())
     assert reopened["items"][0]["sku"] == "FUR-OSLO-3S" and reopened["fits"] is True
-    _fails("plan_not_found", 404, furniture.get_plan, session, "PNOPE99")
+    fails("plan_not_found", 404, furniture.get_plan, session, "PNOPE99")
 
 
 @pytest.mark.parametrize("body, code", [
@@ -77,11 +73,11 @@ def test_plans_are_saved_and_reopened_by_code(session):
     ({"room": ROOM, "walkway": 9}, "invalid_field"),
 ])
 def test_bad_plans_are_refused(session, body, code):
-    _fails(code, 400, furniture.check_plan, session, body)
+    fails(code, 400, furniture.check_plan, session, body)
 
 
 def test_lipstick_is_not_furniture(session):
-    _fails("product_not_found", 404, furniture.check_plan, session,
+    fails("product_not_found", 404, furniture.check_plan, session,
            {"room": ROOM, "items": [{"sku": "LIP-101", "x": 1, "z": 1}]})
 
 
@@ -91,6 +87,6 @@ def test_vendor_import_writes_every_variant(session, tmp_path):
     assert report["unit"] == "mm" and len(report["files"]) == 4  # 3 variants + the default file
     loaded = trimesh.load(io.BytesIO((tmp_path / "fur-oslo-ac.glb").read_bytes()), file_type="glb")
     assert np.allclose(loaded.extents, [0.88, 0.8, 0.86], atol=0.01)
-    _fails("model_size_mismatch", 422, furniture.import_vendor_model, session, "FUR-OSLO-AC",
+    fails("model_size_mismatch", 422, furniture.import_vendor_model, session, "FUR-OSLO-AC",
            trimesh.creation.box(extents=[5, 5, 5]).export(file_type="stl"), "stl", tmp_path)
-    _fails("invalid_model", 400, furniture.import_vendor_model, session, "FUR-OSLO-AC", b"junk", "glb", tmp_path)
+    fails("invalid_model", 400, furniture.import_vendor_model, session, "FUR-OSLO-AC", b"junk", "glb", tmp_path)

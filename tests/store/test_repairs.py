@@ -2,16 +2,11 @@ from datetime import timedelta
 
 import pytest
 
-from webapp.store import StoreError, repairs, timeutil
+from webapp.store import repairs, timeutil
+
+from .helpers import fails
 
 TICKET, LAST4 = "R-20417", "5678"  # seed: member phone 13912345678
-
-
-def _fails(code, status, operation, *args, **kwargs):
-    with pytest.raises(StoreError) as caught:
-        operation(*args, **kwargs)
-    assert (caught.value.code, caught.value.status) == (code, status)
-    return caught.value
 
 
 def test_owner_sees_status_and_timeline(session):
@@ -30,9 +25,9 @@ def test_ticket_id_spellings(session, spelling):
 def test_wrong_digits_are_refused_and_lock_after_five(session):
     now = timeutil.now()
     for _ in range(repairs.MAX_FAILED_CHECKS):
-        _fails("repair_verification_failed", 403, repairs.ticket_status, session, TICKET, "0000", now=now)
+        fails("repair_verification_failed", 403, repairs.ticket_status, session, TICKET, "0000", now=now)
     # locked: even the right digits are refused until the lock expires
-    error = _fails("repair_locked", 429, repairs.ticket_status, session, TICKET, LAST4, now=now)
+    error = fails("repair_locked", 429, repairs.ticket_status, session, TICKET, LAST4, now=now)
     assert "15" in error.message("en")
     later = now + timedelta(minutes=repairs.LOCK_MINUTES, seconds=1)
     assert repairs.ticket_status(session, TICKET, LAST4, now=later)["id"] == TICKET
@@ -40,9 +35,9 @@ def test_wrong_digits_are_refused_and_lock_after_five(session):
 
 def test_a_right_answer_resets_the_count(session):
     for _ in range(repairs.MAX_FAILED_CHECKS - 1):
-        _fails("repair_verification_failed", 403, repairs.ticket_status, session, TICKET, "1111")
+        fails("repair_verification_failed", 403, repairs.ticket_status, session, TICKET, "1111")
     repairs.ticket_status(session, TICKET, LAST4)
-    _fails("repair_verification_failed", 403, repairs.ticket_status, session, TICKET, "1111")
+    fails("repair_verification_failed", 403, repairs.ticket_status, session, TICKET, "1111")
     assert repairs.ticket_status(session, TICKET, LAST4)["id"] == TICKET
 
 
@@ -54,7 +49,7 @@ def test_a_right_answer_resets_the_count(session):
     (TICKET, None, "invalid_field", 400),
 ])
 def test_bad_lookups(session, ticket, last4, code, status):
-    _fails(code, status, repairs.ticket_status, session, ticket, last4)
+    fails(code, status, repairs.ticket_status, session, ticket, last4)
 
 
 def test_staff_append_events(session):
@@ -68,9 +63,9 @@ def test_staff_append_events(session):
 
 
 def test_events_only_move_forward(session):
-    _fails("repair_status_backwards", 409, repairs.add_event, session, TICKET, "received")
-    _fails("invalid_field", 400, repairs.add_event, session, TICKET, "teleported")
-    _fails("invalid_field", 400, repairs.add_event, session, TICKET, "repairing", eta="next week")
+    fails("repair_status_backwards", 409, repairs.add_event, session, TICKET, "received")
+    fails("invalid_field", 400, repairs.add_event, session, TICKET, "teleported")
+    fails("invalid_field", 400, repairs.add_event, session, TICKET, "repairing", eta="next week")
     # a refused event left the ticket as it was
     assert repairs.ticket_status(session, TICKET, LAST4)["status"] == "awaiting_parts"
     same = repairs.add_event(session, TICKET, "awaiting_parts", note_en="Supplier delayed")

@@ -1,4 +1,3 @@
-import numpy as np
 import pytest
 
 from tryon.scenes import SCENES, apply_scene

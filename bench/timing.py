@@ -1,0 +1,20 @@
+"""Timing helpers shared by the benchmarks."""
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Callable
+
+
+def median_ms(run: Callable[[], object], repeat: int) -> float:
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings)
+
+
+def p50_p95(samples: list[float]) -> tuple[float, float]:
+    cuts = statistics.quantiles(samples, n=100)
+    return cuts[49], cuts[94]
