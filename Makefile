@@ -105,6 +105,9 @@ train: rasa-env
 run: setup train
 	@echo
 	@echo "  StoreLens web app   http://$(HOST):$(WEB_PORT)/"
+	@echo "  Virtual makeup      http://$(HOST):$(WEB_PORT)/makeup   (kiosk: /makeup?kiosk=1)"
+	@echo "  Furniture in 3D/AR  http://$(HOST):$(WEB_PORT)/furniture/FUR-OSLO-3S"
+	@echo "  Room planner        http://$(HOST):$(WEB_PORT)/planner"
 	@echo "  JSON API            http://$(HOST):$(WEB_PORT)/api/v1/stores"
 	@echo "  Rasa assistant      http://$(HOST):$(RASA_PORT)/webhooks/rest/webhook"
 	@echo "  Action server       http://$(HOST):$(ACTIONS_PORT)/health"
