@@ -76,10 +76,12 @@ class ValidateBookingForm(FormValidationAction):
         return {"booking_code": match.group(0).upper()} if match else {}
 
     async def get_validation_events(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
-        """A time given before the service and store were known is checked once they are."""
+        """The time is (re)checked whenever the service and store it depends on become known or change."""
         events = await super().get_validation_events(dispatcher, tracker, domain)
         known = tracker.copy()
         known.add_slots(events)
+        if any(e.get("name") in ("service", "store") for e in events):
+            known.slots["slot_id"] = None  # a changed service or store: the chosen slot no longer applies
         if known.get_slot("date_time") and not known.get_slot("slot_id") and all(self._service_and_store(known)):
             checked = self.validate_date_time(known.get_slot("date_time"), dispatcher, known, domain)
             events += [SlotSet(name, value) for name, value in checked.items()]

@@ -199,3 +199,21 @@ def test_second_fallback_in_a_row_hands_over(api):
     assert dispatcher.messages[0]["response"] == "utter_default"
     dispatcher, _ = run(support.Fallback(), tracker(events=[lost, lost], sender="lost-user"))
     assert any(h["sender_id"] == "lost-user" and h["reason"] == "fallback" for h in api.get("/handoffs")["handoffs"])
+
+
+def test_changing_the_store_mid_form_rechecks_the_time(api):
+    form = booking.ValidateBookingForm()
+    slot = _next_free(api, "makeup", "wujiaochang")
+    start = slot["starts_at"][:16]
+    turn = [{"event": "user", "text": "换成徐家汇店"}, {"event": "slot", "name": "store", "value": "徐家汇"}]
+    t = tracker(text="换成徐家汇店", events=turn, slots={"service": "makeup", "store": "徐家汇", "date_time": start,
+                                                     "slot_id": slot["id"], "requested_slot": "customer_name"})
+    domain = {"forms": {"booking_form": {"required_slots": ["service", "store", "date_time", "customer_name", "phone"]}},
+              "slots": {}}
+    events = asyncio.run(form.get_validation_events(CollectingDispatcher(), t, domain))
+    # the store slot changed this turn: the slot id is now a Xujiahui slot at the same time, or none
+    new_id = [e["value"] for e in events if e.get("name") == "slot_id"][-1]
+    assert new_id != slot["id"]
+    if new_id:
+        assert api.get("/consultations/slots", service="makeup", store="xujiahui",
+                       **{"from": start, "to": start[:11] + "23:59"})["slots"][0]["id"] == new_id
