@@ -31,8 +31,9 @@ def test_live_makeup_in_chromium(sqlite_app, tmp_path):
         page = browser.new_page(viewport={"width": 1280, "height": 860})
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(f"{base}/makeup?lang=en")
+        page.goto(f"{base}/makeup?lang=en&sku=LIP-103")  # as linked from the assistant's product card
         page.wait_for_selector("#consent[open]")
+        assert "#103" in page.inner_text("#picked")
         assert "never stored" in page.inner_text("#consent")
         page.click("#agree")  # the camera starts only now
         page.wait_for_function("Number(document.body.dataset.frames || 0) >= 2", timeout=20000)

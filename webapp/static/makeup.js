@@ -278,6 +278,12 @@
 
   (async () => {
     state.products = (await api("/products?category=makeup")).products;
+    const linked = state.products.find((p) => p.sku === new URLSearchParams(location.search).get("sku"));
+    if (linked) {  // opened from the assistant's "try it on" card
+      state.kind = linked.product_type;
+      document.querySelectorAll(".tabs button").forEach((b) => b.setAttribute("aria-selected", String(b.dataset.kind === state.kind)));
+      choose(linked);
+    }
     renderSwatches();
     await Promise.all([loadPresets(), loadStores()]);
     $("consent").showModal();
