@@ -22,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         ASSETS_DIR=str(PROJECT_ROOT / "assets"),
         MODELS_DIR=str(Path(app.instance_path) / "models"),  # generated and imported GLBs
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        SOCK_SERVER_OPTIONS={"ping_interval": 25, "max_message_size": 12 * 1024 * 1024},  # camera frames
         JSON_SORT_KEYS=False,
     )
     if test_config is None:

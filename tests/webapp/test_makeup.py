@@ -107,6 +107,8 @@ def test_saving_needs_consent_and_deletion_erases(client):
     assert again.get_json()["member_token"] == token
     mine = client.get("/api/v1/looks", headers={"X-Member-Token": token}).get_json()
     assert len(mine["looks"]) == 2 and mine["skin_analyses"][0]["category"] == "light"
+    # someone else who only knows the phone number gets neither the token nor the looks
+    _error(client.post("/api/v1/looks", json={**body, "consent": True}), 403, "member_token_required")
     deleted = client.delete("/api/v1/privacy/me", headers={"X-Member-Token": token}).get_json()
     assert deleted == {"deleted_looks": 2, "deleted_skin_analyses": 1}
     empty = client.get("/api/v1/looks", headers={"X-Member-Token": token}).get_json()

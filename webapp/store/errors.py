@@ -55,6 +55,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "The image is too large ({reason}). Please upload up to 10 MB and 4096 px per side."),
     "no_face": ("照片中没有找到人脸。请正对镜头、光线充足，并让整张脸出现在画面中。",
                 "No face was found. Face the camera in good light with your whole face in the picture."),
+    "member_token_required": ("这个手机号已有保存的妆容，请在当初保存的设备上操作，或请门店顾问协助。",
+                              "This number already has saved looks; use the device you saved them on, or ask an advisor."),
     "consent_required": ("保存前需要您的明确同意。", "Your explicit consent is needed before anything is saved."),
     # furniture and room plans
     "invalid_model": ("无法读取 3D 模型：{reason}", "Could not read the 3D model: {reason}"),

@@ -132,6 +132,10 @@ def save_look(session: Session, body: dict, token: str | None = None, now: datet
     if not isinstance(name, str) or len(name) > 60:
         raise _invalid("'name' must be text up to 60 characters")
     member = member_for_token(session, token) if token else get_or_create_member(session, body.get("phone"), now)
+    if member.token and member.token != token:
+        # a phone number alone must not open someone's saved looks: only the device that holds
+        # the member's token adds to them (phones are not verified here)
+        raise StoreError("member_token_required", 403)
     member.consent_face_data = True
     member.token = member.token or secrets.token_urlsafe(32)
     look = Look(member_id=member.id, name_zh=name, name_en=name, scene=scene, created_at=now,
