@@ -5,12 +5,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-FACE_POINTS = 478  # MediaPipe Face Mesh with refined iris and lips
-
-
 @dataclass(frozen=True)
 class Face:
-    """Landmarks of one face in pixel coordinates, shape (478, 2), float32."""
+    """Landmarks of one face in pixel coordinates, shape (478, 2), float32 (Face Mesh with
+    refined iris and lips)."""
 
     points: np.ndarray
 

@@ -75,7 +75,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fit_blocks_window": ("{items} 挡住了窗户。", "{items} blocks a window."),
     "place_not_found": ("不知道“{place}”在哪里，可以换个地名或告诉我门店吗？",
                         "I don't know where \"{place}\" is; could you name a district, landmark or store?"),
-    "handoff_not_found": ("找不到该转人工请求。", "No such handoff request."),
     "internal": ("服务器出了点问题，请稍后再试。", "Something went wrong on our side; please try again."),
 }
 

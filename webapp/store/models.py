@@ -15,13 +15,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 MAKEUP_TYPES = ("lip", "eye", "cheek", "brow", "liner")
-FINISHES = ("matte", "satin", "gloss", "shimmer", "metallic")
-CHANNELS = ("online", "in_store", "both")
-CLAIM_STATUSES = ("claimed", "redeemed", "expired")
 REPAIR_STATUSES = (
     "received", "diagnosing", "awaiting_parts", "repairing", "ready_for_pickup", "completed",
 )
-BOOKING_STATUSES = ("confirmed", "cancelled")
 
 
 class Base(DeclarativeBase):
