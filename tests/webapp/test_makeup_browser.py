@@ -41,7 +41,16 @@ def test_live_makeup_in_chromium(sqlite_app, tmp_path):
         page.click("#swatches .swatch >> nth=2")
         page.click(".presets button >> nth=2")  # party look
         page.wait_for_function("Number(document.body.dataset.frames || 0) >= 8", timeout=20000)
-        assert page.eval_on_selector("#after", "img => img.naturalWidth") == 640
+        # the shown frame never blanks while the next one loads: sample it over 30 animation frames
+        widths = page.evaluate("""() => new Promise((done) => {
+            const seen = [];
+            const sample = () => {
+                seen.push(document.getElementById("after").naturalWidth);
+                if (seen.length < 30) requestAnimationFrame(sample); else done(seen);
+            };
+            sample();
+        })""")
+        assert set(widths) == {640}
         page.fill("#split", "50")
         page.dispatch_event("#split", "input")
         page.wait_for_timeout(300)

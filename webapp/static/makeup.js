@@ -125,10 +125,21 @@
   // --- camera stream ----------------------------------------------------------------------
   const canvas = document.createElement("canvas");
   function setStatus(text) { $("status").textContent = text; }
-  function showResult(blob) {
+  // Decode off-screen, then swap: the visible image never blanks while a frame loads, and a
+  // frame that decodes late never replaces a newer one.
+  let framesReceived = 0, frameShown = 0;
+  async function showResult(blob) {
+    const seq = ++framesReceived;
+    const url = URL.createObjectURL(blob);
+    const next = new Image();
+    next.src = url;
+    try { await next.decode(); } catch { URL.revokeObjectURL(url); return; }
+    if (seq < frameShown) { URL.revokeObjectURL(url); return; }
+    frameShown = seq;
     const old = $("after").src;
-    $("after").src = URL.createObjectURL(blob);
+    $("after").src = url;
     if (old.startsWith("blob:")) URL.revokeObjectURL(old);
+    document.body.dataset.frames = String(Number(document.body.dataset.frames || 0) + 1);
   }
   async function startCamera() {
     try {
@@ -159,9 +170,8 @@
         if (message.type === "error") { setStatus(message.error.message); state.inFlight = false; }
         return;
       }
-      showResult(event.data);
       state.inFlight = false;
-      document.body.dataset.frames = String(Number(document.body.dataset.frames || 0) + 1);
+      showResult(event.data);
     };
     socket.onclose = () => { state.socket = null; };
     state.socket = socket;
