@@ -126,15 +126,15 @@
   const canvas = document.createElement("canvas");
   function setStatus(text) { $("status").textContent = text; }
   // Decode off-screen, then swap: the visible image never blanks while a frame loads, and a
-  // frame that decodes late never replaces a newer one.
+  // frame that decodes late never replaces a newer one or a photo chosen meanwhile.
   let framesReceived = 0, frameShown = 0;
-  async function showResult(blob) {
+  async function showResult(blob, socket) {
     const seq = ++framesReceived;
     const url = URL.createObjectURL(blob);
     const next = new Image();
     next.src = url;
     try { await next.decode(); } catch { URL.revokeObjectURL(url); return; }
-    if (seq < frameShown) { URL.revokeObjectURL(url); return; }
+    if (seq < frameShown || socket.readyState !== WebSocket.OPEN) { URL.revokeObjectURL(url); return; }
     frameShown = seq;
     const old = $("after").src;
     $("after").src = url;
@@ -171,7 +171,7 @@
         return;
       }
       state.inFlight = false;
-      showResult(event.data);
+      showResult(event.data, socket);
     };
     socket.onclose = () => { state.socket = null; };
     state.socket = socket;
