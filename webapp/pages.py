@@ -1,11 +1,23 @@
-"""Shopper-facing pages."""
-from flask import Blueprint, render_template
+"""Shopper-facing pages, and what every page template knows about its request."""
+from flask import Blueprint, render_template, request, url_for
 
 from .i18n import request_language
 
 bp = Blueprint("pages", __name__)
 
 
+@bp.app_context_processor
+def page_context() -> dict:
+    """The page's language, whether it runs on an in-store kiosk (``?kiosk=1``), and a link to the
+    same page in another language that keeps every other query argument (kiosk, sku, plan)."""
+    def in_language(code: str) -> str:
+        if request.endpoint is None:
+            return f"?lang={code}"
+        return url_for(request.endpoint, **(request.view_args or {}), **(request.args.to_dict() | {"lang": code}))
+
+    return {"lang": request_language(), "kiosk": request.args.get("kiosk") == "1", "in_language": in_language}
+
+
 @bp.get("/")
 def index():
-    return render_template("index.html", lang=request_language())
+    return render_template("index.html")

@@ -164,11 +164,6 @@ def test_http_level_errors_keep_the_shape(client, app):
     _error(client.post("/api/v1/stock", data=b"x" * 4096, content_type="text/csv", headers=STAFF), 413, "payload_too_large")
 
 
-def test_home_page_in_both_languages(client):
-    assert "到店前，先试一试" in client.get("/").get_data(as_text=True)
-    assert "Try it before you go" in client.get("/?lang=en").get_data(as_text=True)
-
-
 def test_assistant_endpoints(client):
     found = client.get("/api/v1/products/search?q=豆沙色口红").get_json()["products"]
     assert found[0]["sku"] == "LIP-101"

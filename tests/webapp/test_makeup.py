@@ -129,7 +129,7 @@ def test_makeup_page_asks_consent_first(client):
     page = client.get("/makeup").get_data(as_text=True)
     assert 'id="consent"' in page and "不会被保存" in page and "删除我的数据" in page
     english = client.get("/makeup?lang=en&kiosk=1").get_data(as_text=True)
-    assert "never stored" in english and 'data-kiosk="1"' in english
+    assert "never stored" in english and 'class="kiosk"' in english
 
 
 # --- WebSocket ----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The /makeup page in headless Chromium with a fake camera showing a real face."""
+"""The /makeup page in headless Chromium with a fake camera showing a real face: desktop, phone
+and in-store kiosk."""
 import shutil
 
 import pytest
@@ -8,52 +9,103 @@ from webapp import create_app
 from ..browser import ARTIFACTS, CHROMIUM_FLAGS, chromium_path, serve, write_y4m
 from ..tryon.conftest import face_frame
 
+FRAMES = "n => Number(document.body.dataset.frames || 0) >= n"
+
 
 @pytest.fixture
-def sqlite_app(sqlite_template, tmp_path):
-    """The browser journey runs once, on the embedded database."""
+def camera_browser(sqlite_template, tmp_path):
+    """A live app on the embedded database, and Chromium whose camera films a face."""
+    from playwright.sync_api import sync_playwright
+
     path = tmp_path / "store.db"
     shutil.copy(sqlite_template, path)
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}"})
-    yield app
-    app.extensions["store_db"].dispose()
-
-
-def test_live_makeup_in_chromium(sqlite_app, tmp_path):
-    from playwright.sync_api import sync_playwright
-
     video = write_y4m(tmp_path / "face.y4m", face_frame())
     ARTIFACTS.mkdir(exist_ok=True)
-    with serve(sqlite_app) as base, sync_playwright() as p:
+    with serve(app) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=[
             *CHROMIUM_FLAGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
             f"--use-file-for-fake-video-capture={video}"])
-        page = browser.new_page(viewport={"width": 1280, "height": 860})
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(f"{base}/makeup?lang=en&sku=LIP-103")  # as linked from the assistant's product card
-        page.wait_for_selector("#consent[open]")
-        assert "#103" in page.inner_text("#picked")
-        assert "never stored" in page.inner_text("#consent")
-        page.click("#agree")  # the camera starts only now
-        page.wait_for_function("Number(document.body.dataset.frames || 0) >= 2", timeout=20000)
-        page.click("button[data-kind=lip]")
-        page.click("#swatches .swatch >> nth=2")
-        page.click(".presets button >> nth=2")  # party look
-        page.wait_for_function("Number(document.body.dataset.frames || 0) >= 8", timeout=20000)
-        # the shown frame never blanks while the next one loads: sample it over 30 animation frames
-        widths = page.evaluate("""() => new Promise((done) => {
-            const seen = [];
-            const sample = () => {
-                seen.push(document.getElementById("after").naturalWidth);
-                if (seen.length < 30) requestAnimationFrame(sample); else done(seen);
-            };
-            sample();
-        })""")
-        assert set(widths) == {640}
-        page.fill("#split", "50")
-        page.dispatch_event("#split", "input")
-        page.wait_for_timeout(300)
-        page.screenshot(path=str(ARTIFACTS / "makeup-live.png"))
+        yield base, browser
         browser.close()
-    assert errors == []
+    app.extensions["store_db"].dispose()
+
+
+def open_page(browser, url, **context_options):
+    page = browser.new_context(**context_options).new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_selector("#consent[open]")
+    return page
+
+
+def test_live_makeup_in_chromium(camera_browser):
+    base, browser = camera_browser
+    page = open_page(browser, f"{base}/makeup?lang=en&sku=LIP-103",  # as linked from the assistant's card
+                     viewport={"width": 1280, "height": 860})
+    assert "#103" in page.inner_text("#picked")
+    assert "never stored" in page.inner_text("#consent")
+    page.click("#agree")  # the camera starts only now
+    page.wait_for_function(FRAMES, arg=2, timeout=20000)
+    page.click("button[data-kind=lip]")
+    page.click("#swatches .swatch >> nth=2")
+    page.click(".presets button >> nth=2")  # party look
+    page.wait_for_function(FRAMES, arg=8, timeout=20000)
+    # the shown frame never blanks while the next one loads: sample it over 30 animation frames
+    widths = page.evaluate("""() => new Promise((done) => {
+        const seen = [];
+        const sample = () => {
+            seen.push(document.getElementById("after").naturalWidth);
+            if (seen.length < 30) requestAnimationFrame(sample); else done(seen);
+        };
+        sample();
+    })""")
+    assert set(widths) == {640}
+    page.fill("#split", "50")
+    page.dispatch_event("#split", "input")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / "makeup-live.png"))
+    assert page.errors == []
+
+
+def test_phone_layout_fits_the_screen(camera_browser):
+    base, browser = camera_browser
+    page = open_page(browser, f"{base}/makeup?lang=zh", viewport={"width": 390, "height": 844},
+                     device_scale_factor=2, is_mobile=True, has_touch=True)
+    page.screenshot(path=str(ARTIFACTS / "makeup-phone-consent.png"))
+    page.tap("#agree")
+    page.wait_for_function(FRAMES, arg=2, timeout=20000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing scrolls sideways
+    stage = page.locator("#stage").bounding_box()
+    assert stage["x"] >= 0 and stage["x"] + stage["width"] <= 390
+    page.screenshot(path=str(ARTIFACTS / "makeup-phone.png"), full_page=True)
+    assert page.errors == []
+
+
+def test_kiosk_hands_over_to_the_next_shopper_when_idle(camera_browser):
+    base, browser = camera_browser
+    context_options = {"viewport": {"width": 1080, "height": 1920}}
+    page = open_page(browser, f"{base}/makeup?kiosk=1&lang=en&sku=LIP-103", **context_options)
+    page.context.clock.install()
+    page.reload()
+    page.wait_for_selector("#consent[open]")
+    heights = page.eval_on_selector_all(".kiosk button:visible", "bs => bs.map(b => b.offsetHeight)")
+    assert heights and min(heights) >= 56  # touch targets
+    page.click("#agree")
+    page.wait_for_function(FRAMES, arg=2, timeout=20000)
+    page.click("#save")
+    page.fill("#phone", "13800138000")
+    page.check("#save-consent")
+    page.click("#save-confirm")
+    page.wait_for_function("localStorage.getItem('storelens-member-token') !== null")
+    page.screenshot(path=str(ARTIFACTS / "makeup-kiosk.png"))
+
+    page.context.clock.fast_forward("01:00")  # a pause, not yet a new shopper
+    assert "sku=LIP-103" in page.url and page.evaluate("localStorage.getItem('storelens-member-token')")
+    page.context.clock.fast_forward("01:31")
+    page.wait_for_url(f"{base}/makeup?kiosk=1")
+    page.wait_for_selector("#consent[open]")  # the camera waits for the next shopper's consent
+    assert page.evaluate("localStorage.getItem('storelens-member-token')") is None
+    assert page.inner_text("#picked") == "" and page.get_attribute("#after", "src") is None
+    assert page.errors == []

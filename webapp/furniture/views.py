@@ -3,21 +3,18 @@ from pathlib import Path
 from flask import current_app, render_template, request, send_from_directory
 
 from ..database import db_session
-from ..i18n import request_language
 from ..store import furniture
 from . import bp
 
 
 @bp.get("/furniture/<sku>")
 def viewer(sku: str):
-    return render_template("furniture.html", lang=request_language(),
-                           product=furniture.get_furniture(db_session(), sku))
+    return render_template("furniture.html", product=furniture.get_furniture(db_session(), sku))
 
 
 @bp.get("/planner")
 def planner():
-    return render_template("planner.html", lang=request_language(), kiosk=request.args.get("kiosk") == "1",
-                           plan_code=request.args.get("plan", ""))
+    return render_template("planner.html", plan_code=request.args.get("plan", ""))
 
 
 @bp.get("/furniture/models/<name>")

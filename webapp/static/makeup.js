@@ -1,7 +1,7 @@
 // Virtual makeup page: consent → camera stream over a WebSocket (or a photo upload),
 // product pickers, presets, before/after split, snapshot, save/delete, where to buy.
 (() => {
-  const { lang, kiosk, t } = window.STORELENS;
+  const { lang, t } = window.STORELENS;
   const $ = (id) => document.getElementById(id);
   const api = (path, options = {}) =>
     fetch(`/api/v1${path}${path.includes("?") ? "&" : "?"}lang=${lang}`, options).then(async (r) => {
@@ -166,7 +166,10 @@
     socket.onmessage = (event) => {
       if (typeof event.data === "string") {
         const message = JSON.parse(event.data);
-        if (message.type === "frame") setStatus(message.faces ? `${message.ms} ms` : t.no_face);
+        if (message.type === "frame") {
+          setStatus(message.faces ? `${message.ms} ms` : t.no_face);
+          if (message.faces) document.dispatchEvent(new Event("storelens:activity"));  // a kiosk stays on
+        }
         if (message.type === "error") { setStatus(message.error.message); state.inFlight = false; }
         return;
       }
@@ -269,22 +272,9 @@
     } catch (e) { setStatus(e.message); }
   });
 
-  // --- consent, kiosk idle reset ----------------------------------------------------------
+  // --- consent -----------------------------------------------------------------------------
   $("agree").addEventListener("click", () => { $("consent").close(); startCamera(); });
   $("use-photo").addEventListener("click", () => { $("consent").close(); $("photo").click(); });
-  if (kiosk) {
-    let idle;
-    const reset = () => {
-      stopCamera();
-      state.items = {}; state.photo = null; state.skinTone = null;
-      $("after").removeAttribute("src"); $("skin").hidden = true;
-      renderSwatches();
-      $("consent").showModal();
-    };
-    const poke = () => { clearTimeout(idle); idle = setTimeout(reset, 90_000); };
-    ["pointerdown", "keydown"].forEach((e) => document.addEventListener(e, poke));
-    poke();
-  }
 
   (async () => {
     state.products = (await api("/products?category=makeup")).products;

@@ -1,0 +1,20 @@
+// In-store kiosk (?kiosk=1): once a shopper has used the page, 90 s with no touch and no face in
+// front of the camera hands the screen to the next shopper. A fresh load is the only reset that
+// cannot forget something: the camera stops, and the last shopper's picks, photo, phone number,
+// member token and plan are gone. The kiosk keeps only its own mode and its browser's language.
+(() => {
+  const IDLE_MS = 90_000;
+  let idle = null;
+  function handOver() {
+    localStorage.clear();
+    sessionStorage.clear();
+    location.replace(`${location.pathname}?kiosk=1`);
+  }
+  function stillInUse() {
+    clearTimeout(idle);
+    idle = setTimeout(handOver, IDLE_MS);
+  }
+  // pages report their own signs of use (the makeup stream: a face in view) as "storelens:activity"
+  ["pointerdown", "keydown", "storelens:activity"].forEach((type) =>
+    document.addEventListener(type, stillInUse, { capture: true }));
+})();
