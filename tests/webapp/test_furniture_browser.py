@@ -10,28 +10,41 @@ from ..browser import ARTIFACTS, CHROMIUM_FLAGS, chromium_path, serve
 WEBGL = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
 
 
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
 @pytest.fixture
-def browser_page(sqlite_template, models_dir, tmp_path):
+def open_page(sqlite_template, models_dir, tmp_path):
+    """Opens pages of a live app in Chromium, each in its own context (desktop unless told);
+    no page may raise a script error."""
     from playwright.sync_api import sync_playwright
 
     path = tmp_path / "store.db"
     shutil.copy(sqlite_template, path)
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "MODELS_DIR": str(models_dir)})
     ARTIFACTS.mkdir(exist_ok=True)
+    errors = []
     with serve(app) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=[*CHROMIUM_FLAGS, *WEBGL])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        yield base, page
+
+        def open_(path, **context_options):
+            page = browser.new_context(**(context_options or {"viewport": {"width": 1280, "height": 900}})).new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(base + path)
+            return page
+
+        yield open_
         browser.close()
     app.extensions["store_db"].dispose()
     assert errors == []
 
 
-def test_viewer_loads_the_model_and_switches_variants(browser_page):
-    base, page = browser_page
-    page.goto(f"{base}/furniture/FUR-OSLO-3S?lang=en")
+def no_sideways_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_viewer_loads_the_model_and_switches_variants(open_page):
+    page = open_page("/furniture/FUR-OSLO-3S?lang=en")
     page.wait_for_function("document.body.dataset.modelLoaded === '1'", timeout=30000)
     assert "W 220 cm" in page.inner_text("model-viewer")
     page.click(".variant >> nth=1")
@@ -40,9 +53,8 @@ def test_viewer_loads_the_model_and_switches_variants(browser_page):
     page.screenshot(path=str(ARTIFACTS / "furniture-viewer.png"))
 
 
-def test_planner_places_two_items_and_warns(browser_page):
-    base, page = browser_page
-    page.goto(f"{base}/planner?lang=en")
+def test_planner_places_two_items_and_warns(open_page):
+    page = open_page("/planner?lang=en")
     page.wait_for_function("document.body.dataset.plannerReady === '1'", timeout=30000)
     page.click("button[data-sku=FUR-OSLO-3S]")
     page.wait_for_function("document.querySelector('#problems li.ok') !== null")
@@ -52,3 +64,18 @@ def test_planner_places_two_items_and_warns(browser_page):
     assert "¥7598" in page.inner_text("#quote")
     page.wait_for_timeout(800)
     page.screenshot(path=str(ARTIFACTS / "planner.png"))
+
+
+def test_viewer_and_planner_fit_a_phone(open_page):
+    viewer = open_page("/furniture/FUR-OSLO-3S?lang=zh", **PHONE)
+    viewer.wait_for_function("document.body.dataset.modelLoaded === '1'", timeout=30000)
+    assert no_sideways_scroll(viewer)
+    planner = open_page("/planner?lang=zh", **PHONE)
+    planner.wait_for_function("document.body.dataset.plannerReady === '1'", timeout=30000)
+    planner.tap("button[data-sku=FUR-OSLO-3S]")  # the catalog is reachable by touch
+    planner.wait_for_function("document.querySelector('#problems li.ok') !== null")
+    assert no_sideways_scroll(planner)
+    scene = planner.locator("#scene").bounding_box()
+    assert scene["x"] >= 0 and scene["x"] + scene["width"] <= 390
+    planner.wait_for_timeout(800)
+    planner.screenshot(path=str(ARTIFACTS / "planner-phone.png"))

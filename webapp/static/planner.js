@@ -41,6 +41,7 @@ function resize() {
   renderer.setSize(w, h);
   camera.aspect = w / h;
   camera.updateProjectionMatrix();
+  if (state.room) frameCamera();
 }
 new ResizeObserver(resize).observe(host);
 renderer.setAnimationLoop(() => { controls.update(); renderer.render(scene, camera); });
@@ -50,8 +51,10 @@ function frameCamera() {
   const centre = new THREE.Vector3(width / 2, 0, depth / 2);
   controls.target.copy(centre);
   const span = Math.max(width, depth);
-  if (topView) camera.position.set(width / 2, span * 1.9, depth / 2 + 0.001);
-  else camera.position.set(width / 2 + span * 0.2, span * 1.1, depth + span * 0.9);
+  const back = Math.max(1, 1.4 / camera.aspect);  // a narrow (phone) view steps back to keep the room in frame
+  const offset = topView ? new THREE.Vector3(0, span * 1.9, 0.001)
+                         : new THREE.Vector3(span * 0.2, span * 1.1, depth / 2 + span * 0.9);
+  camera.position.copy(centre).addScaledVector(offset, back);
   controls.enableRotate = !topView;
   controls.update();
 }
