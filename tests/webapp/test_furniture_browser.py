@@ -1,5 +1,6 @@
 """The 3D viewer and the room planner in headless Chromium (software WebGL)."""
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -79,3 +80,27 @@ def test_viewer_and_planner_fit_a_phone(open_page):
     assert scene["x"] >= 0 and scene["x"] + scene["width"] <= 390
     planner.wait_for_timeout(800)
     planner.screenshot(path=str(ARTIFACTS / "planner-phone.png"))
+
+
+def test_planner_window_is_checked_and_travels_with_the_shared_plan(open_page):
+    page = open_page("/planner?lang=en")
+    page.wait_for_function("document.body.dataset.plannerReady === '1'", timeout=30000)
+    page.fill("input[name=depth]", "1.0")
+    page.check("input[name=window_on]")
+    page.select_option("select[name=window_wall]", "north")
+    page.fill("input[name=window_offset]", "1.5")
+    page.fill("input[name=window_sill]", "0.8")
+    page.click("#room-form button[type=submit]")
+    page.click("button[data-sku=FUR-TROMSO-WR]")  # a tall wardrobe, 20 cm into the strip before the window
+    page.wait_for_function("document.querySelector('#problems').innerText.includes('blocks a window')")
+    page.click("#save")
+    shared = urlsplit(page.get_attribute("#share a", "href", timeout=10000))
+
+    reopened = open_page(f"{shared.path}?{shared.query}")
+    reopened.wait_for_function("document.body.dataset.plannerReady === '1'", timeout=30000)
+    reopened.wait_for_function("document.querySelector('#problems').innerText.includes('blocks a window')")
+    assert reopened.is_checked("input[name=window_on]")
+    assert reopened.input_value("input[name=depth]") == "1"
+    assert reopened.input_value("input[name=window_sill]") == "0.8"
+    assert reopened.is_enabled("input[name=window_width]")
+    reopened.screenshot(path=str(ARTIFACTS / "planner-window.png"))

@@ -68,9 +68,7 @@ function buildRoom() {
   floor.position.set(width / 2, 0, depth / 2);
   floor.name = "floor";
   roomGroup.add(floor);
-  const grid = new THREE.GridHelper(Math.max(width, depth), Math.ceil(Math.max(width, depth) * 2), "#b8a58f", "#cdbba6");
-  grid.position.set(width / 2, 0.001, depth / 2);
-  roomGroup.add(grid);
+  roomGroup.add(floorGrid(width, depth));
   const wallMaterial = new THREE.MeshStandardMaterial({ color: "#f6f1ec", transparent: true, opacity: 0.55 });
   const wall = (w, d, x, z) => {
     const mesh = new THREE.Mesh(new THREE.BoxGeometry(w, height, d), wallMaterial);
@@ -81,7 +79,34 @@ function buildRoom() {
   wall(0.1, depth, -0.05, depth / 2);
   wall(0.1, depth, width + 0.05, depth / 2);
   for (const door of state.room.doors) roomGroup.add(doorSwing(door));
+  for (const win of state.room.windows) roomGroup.add(windowPane(win));
   frameCamera();
+}
+
+// a pane in the wall from the sill up (the south wall is left out of the view; its panes still show where)
+function windowPane(win) {
+  const { width, depth, height } = state.room;
+  const top = Math.min(height - 0.2, win.sill_height + 1.4);
+  const pane = new THREE.Mesh(new THREE.PlaneGeometry(win.width, Math.max(top - win.sill_height, 0.2)),
+                              new THREE.MeshBasicMaterial({ color: "#8fb8d8", transparent: true, opacity: 0.6, side: THREE.DoubleSide }));
+  const mid = win.offset + win.width / 2;
+  const y = (win.sill_height + top) / 2;
+  const at = { north: [mid, y, 0.01], south: [mid, y, depth - 0.01], west: [0.01, y, mid], east: [width - 0.01, y, mid] }[win.wall];
+  pane.position.set(...at);
+  if (win.wall === "west" || win.wall === "east") pane.rotation.y = Math.PI / 2;
+  return pane;
+}
+
+// half-metre lines over the floor only (three's GridHelper is square and would spill out of a long room)
+function floorGrid(width, depth, step = 0.5) {
+  const points = [];
+  for (let x = 0; x <= width + 1e-6; x += step) points.push(x, 0, 0, x, 0, depth);
+  for (let z = 0; z <= depth + 1e-6; z += step) points.push(0, 0, z, width, 0, z);
+  const geometry = new THREE.BufferGeometry();
+  geometry.setAttribute("position", new THREE.Float32BufferAttribute(points, 3));
+  const grid = new THREE.LineSegments(geometry, new THREE.LineBasicMaterial({ color: "#b8a58f" }));
+  grid.position.y = 0.001;
+  return grid;
 }
 
 // the quarter circle a door sweeps, drawn on the floor (same geometry as the server's check)
@@ -272,8 +297,25 @@ function roomFromForm() {
   const f = new FormData($("room-form"));
   return { width: Number(f.get("width")), depth: Number(f.get("depth")), height: Number(f.get("height")),
            doors: [{ wall: f.get("door_wall"), offset: Number(f.get("door_offset")), width: Number(f.get("door_width")),
-                     hinge: f.get("door_hinge") }], windows: [] };
+                     hinge: f.get("door_hinge") }],
+           windows: f.get("window_on") ? [{ wall: f.get("window_wall"), offset: Number(f.get("window_offset")),
+                                           width: Number(f.get("window_width")), sill_height: Number(f.get("window_sill")) }] : [] };
 }
+// the form shows the room in use (a shared plan, a scan), so editing it starts from there
+function fillForm(room) {
+  const fields = $("room-form").elements;
+  const set = (values) => Object.entries(values).forEach(([k, v]) => { if (v !== undefined) fields[k].value = v; });
+  set({ width: room.width, depth: room.depth, height: room.height });
+  const [door] = room.doors || [];
+  if (door) set({ door_wall: door.wall, door_offset: door.offset, door_width: door.width, door_hinge: door.hinge });
+  const [win] = room.windows || [];
+  fields.window_on.checked = Boolean(win);
+  $("window-fields").disabled = !win;
+  if (win) set({ window_wall: win.wall, window_offset: win.offset, window_width: win.width, window_sill: win.sill_height });
+}
+$("room-form").elements.window_on.addEventListener("change", (event) => {
+  $("window-fields").disabled = !event.target.checked;
+});
 async function setRoom(raw) {
   try {
     state.room = await postJSON("/rooms", raw);
@@ -288,8 +330,7 @@ $("scan").addEventListener("change", async () => {
   form.append("scan", $("scan").files[0]);
   try {
     const room = await api("/rooms", { method: "POST", body: form });
-    Object.entries({ width: room.width, depth: room.depth, height: room.height })
-      .forEach(([k, v]) => { $("room-form").elements[k].value = v; });
+    fillForm({ width: room.width, depth: room.depth, height: room.height });  // doors and windows stay as entered
     setRoom(roomFromForm());
   } catch (e) { $("room-error").textContent = e.message; }
 });
@@ -313,6 +354,7 @@ $("scan").addEventListener("change", async () => {
   if (planCode) {
     const saved = await api(`/plans/${encodeURIComponent(planCode)}`);
     state.room = saved.room;
+    fillForm(saved.room);
     buildRoom();
     saved.items.forEach((i) => addItem(i.sku, i.x, i.z, i.rotation, i.variant, i.id));
   } else {
