@@ -13,7 +13,8 @@ def page_context() -> dict:
     def in_language(code: str) -> str:
         if request.endpoint is None:
             return f"?lang={code}"
-        return url_for(request.endpoint, **(request.view_args or {}), **(request.args.to_dict() | {"lang": code}))
+        # path arguments win over a query argument of the same name (/furniture/<sku>?sku=...)
+        return url_for(request.endpoint, **(request.args.to_dict() | (request.view_args or {}) | {"lang": code}))
 
     return {"lang": request_language(), "kiosk": request.args.get("kiosk") == "1", "in_language": in_language}
 
