@@ -21,7 +21,8 @@ export RASA_TRACKER_PASSWORD ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 APP_REQUIREMENTS := webapp/requirements.txt webapp/requirements-mediapipe.txt tests/requirements.txt
-ASSISTANT_SOURCES := assistant/config.yml assistant/domain.yml $(shell find assistant/data -name '*.yml' 2>/dev/null | sort)
+ASSISTANT_SOURCES := assistant/config.yml assistant/domain.yml $(shell find assistant/data -name '*.yml' 2>/dev/null | sort) \
+	$(wildcard assistant/jieba/*.txt)
 
 # Rasa 3.6 needs Python 3.10: PATH first, then pyenv's versions folder.
 PYTHON310 := $(shell for p in $$(command -v python3.10) \

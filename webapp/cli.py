@@ -90,13 +90,19 @@ def import_model_command(sku: str, model_file: Path, width: float | None, depth:
 @click.command("export-lookups")
 @click.argument("out_file", type=click.Path(dir_okay=False, path_type=Path),
                 default=Path("assistant/data/nlu/lookups.yml"))
+@click.option("--jieba-dictionary", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("assistant/jieba/catalog.txt"), show_default=True)
 @with_appcontext
-def export_lookups_command(out_file: Path) -> None:
-    """Write the assistant's lookup tables (products, stores, places) from the catalog."""
+def export_lookups_command(out_file: Path, jieba_dictionary: Path) -> None:
+    """Write the assistant's lookup tables (products, stores, places) and its jieba dictionary
+    of their Chinese names, from the catalog."""
     places = Path(current_app.config["ASSETS_DIR"]) / "seed" / "places.json"
     with store_db().session() as session:
-        out_file.write_text(search.lookup_tables_yaml(session, places), encoding="utf-8")
-    click.echo(f"Wrote {out_file}")
+        tables = search.lookup_values(session, places)
+    out_file.write_text(search.lookup_tables_yaml(tables), encoding="utf-8")
+    jieba_dictionary.parent.mkdir(parents=True, exist_ok=True)
+    jieba_dictionary.write_text(search.jieba_dictionary(tables), encoding="utf-8")
+    click.echo(f"Wrote {out_file} and {jieba_dictionary}")
 
 
 def init_app(app: Flask) -> None:

@@ -1,7 +1,8 @@
 """The whole chain: Rasa (trained model) → action server → web app, over the REST channel.
 
 A Chinese and an English shopper each book a consultation in their own words; the booking
-must then exist in the store, through the API.
+must then exist in the store, through the API. A shade named mid-sentence in Chinese is
+understood as the product.
 """
 from __future__ import annotations
 
@@ -55,3 +56,11 @@ def test_english_booking(rasa_webhook, api):
     booking = api.get(f"/bookings/{CODE.search(last).group(0)}")
     assert booking["store"]["code"] == "xujiahui" and booking["slot"]["starts_at"][11:16] == "15:00"
     assert booking["phone"] == "13912345678"
+
+
+def test_chinese_stock_question_names_the_shade_mid_sentence(rasa_webhook):
+    # jieba alone splits 买奶咖 as 买奶 | 咖; the catalog dictionary keeps the shade whole
+    converse(rasa_webhook, "e2e-stock", [
+        ("想去店里买奶咖，有货吗", "哪家门店或哪个地方"),  # the product is known; only the place is asked
+        ("静安", "奶咖"),
+    ])

@@ -31,3 +31,15 @@ def test_import_stock_refuses_an_unreadable_file(app, tmp_path):
     export.write_bytes(b"\x00\x01")
     result = app.test_cli_runner().invoke(args=["import-stock", str(export)])
     assert result.exit_code == 1 and "Could not read the CSV file" in result.output
+
+
+def test_export_lookups_writes_tables_and_a_jieba_dictionary(app, tmp_path):
+    tables, dictionary = tmp_path / "lookups.yml", tmp_path / "jieba" / "catalog.txt"
+    result = app.test_cli_runner().invoke(args=["export-lookups", str(tables), "--jieba-dictionary", str(dictionary)])
+    assert result.exit_code == 0, result.output
+    assert "      - 玫瑰豆沙" in tables.read_text(encoding="utf-8").splitlines()
+    words = [line.split(" ") for line in dictionary.read_text(encoding="utf-8").splitlines()]
+    assert all(len(entry) == 3 and entry[1].isdigit() for entry in words)  # jieba's "word freq tag"
+    names = {entry[0] for entry in words}
+    assert {"奶咖", "玫瑰豆沙", "新天地", "人民广场", "奥斯陆三人沙发"} <= names
+    assert not any(name.endswith("店") for name in names)  # "新天地店" must split as 新天地 | 店
