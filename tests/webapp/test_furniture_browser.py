@@ -7,6 +7,7 @@ import pytest
 from webapp import create_app
 
 from ..browser import ARTIFACTS, CHROMIUM_FLAGS, chromium_path, serve
+from ..tryon.test_scan import synthetic_room
 
 WEBGL = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
 
@@ -104,3 +105,16 @@ def test_planner_window_is_checked_and_travels_with_the_shared_plan(open_page):
     assert reopened.input_value("input[name=window_sill]") == "0.8"
     assert reopened.is_enabled("input[name=window_width]")
     reopened.screenshot(path=str(ARTIFACTS / "planner-window.png"))
+
+
+def test_a_room_scan_sets_the_size_and_keeps_the_window(open_page, tmp_path):
+    scan = tmp_path / "living-room.ply"
+    scan.write_bytes(synthetic_room(width=4.0, depth=3.0).export(file_type="ply"))
+    page = open_page("/planner?lang=en")
+    page.wait_for_function("document.body.dataset.plannerReady === '1'", timeout=30000)
+    page.check("input[name=window_on]")
+    page.set_input_files("#scan", str(scan))
+    page.wait_for_function("document.querySelector('input[name=width]').value !== '4.2'", timeout=30000)
+    size = sorted(float(page.input_value(f"input[name={side}]")) for side in ("width", "depth"))
+    assert abs(size[0] - 3.0) < 0.1 and abs(size[1] - 4.0) < 0.1, page.inner_text("#room-error")
+    assert page.is_checked("input[name=window_on]") and page.is_enabled("input[name=window_width]")

@@ -301,21 +301,22 @@ function roomFromForm() {
            windows: f.get("window_on") ? [{ wall: f.get("window_wall"), offset: Number(f.get("window_offset")),
                                            width: Number(f.get("window_width")), sill_height: Number(f.get("window_sill")) }] : [] };
 }
-// the form shows the room in use (a shared plan, a scan), so editing it starts from there
+// the form shows the room in use (a shared plan, a scan), so editing it starts from there;
+// what the room does not say (a scan knows no doors or windows) stays as entered
 function fillForm(room) {
   const fields = $("room-form").elements;
   const set = (values) => Object.entries(values).forEach(([k, v]) => { if (v !== undefined) fields[k].value = v; });
   set({ width: room.width, depth: room.depth, height: room.height });
   const [door] = room.doors || [];
   if (door) set({ door_wall: door.wall, door_offset: door.offset, door_width: door.width, door_hinge: door.hinge });
-  const [win] = room.windows || [];
+  if (!room.windows) return;
+  const [win] = room.windows;
   fields.window_on.checked = Boolean(win);
-  $("window-fields").disabled = !win;
+  showWindowFields();
   if (win) set({ window_wall: win.wall, window_offset: win.offset, window_width: win.width, window_sill: win.sill_height });
 }
-$("room-form").elements.window_on.addEventListener("change", (event) => {
-  $("window-fields").disabled = !event.target.checked;
-});
+function showWindowFields() { $("window-fields").disabled = !$("room-form").elements.window_on.checked; }
+$("room-form").elements.window_on.addEventListener("change", showWindowFields);
 async function setRoom(raw) {
   try {
     state.room = await postJSON("/rooms", raw);
@@ -330,7 +331,7 @@ $("scan").addEventListener("change", async () => {
   form.append("scan", $("scan").files[0]);
   try {
     const room = await api("/rooms", { method: "POST", body: form });
-    fillForm({ width: room.width, depth: room.depth, height: room.height });  // doors and windows stay as entered
+    fillForm({ width: room.width, depth: room.depth, height: room.height });  // a scan knows no doors or windows
     setRoom(roomFromForm());
   } catch (e) { $("room-error").textContent = e.message; }
 });
