@@ -15,7 +15,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
-        SECRET_KEY="dev",
+        SECRET_KEY="",  # from STORELENS_SECRET_KEY (instance/storelens.env); no fallback
+        PUBLIC_URL="http://127.0.0.1:5000",  # what share links and QR codes point at
+        SMS_SENDER="log",  # log (development) | memory (tests) | webhook (an SMS gateway)
         DATABASE_URL=f"sqlite:///{Path(app.instance_path) / 'storelens.db'}",
         SERVICE_TOKEN="",  # the assistant's action server and other back ends
         STAFF_TOKEN="",  # store staff tools until the advisor console adds logins
@@ -37,11 +39,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["store_db"] = Database(app.config["DATABASE_URL"])
 
-    from . import api, cli, database, errors, furniture, makeup, pages
+    from . import account, api, cli, database, errors, furniture, limits, makeup, pages, security
 
+    security.init_app(app)
     database.init_app(app)
     errors.init_app(app)
+    limits.init_app(app)
     cli.init_app(app)
+    account.init_app(app)
     makeup.sock.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)

@@ -39,3 +39,8 @@ def require_role(*roles: str) -> Callable:
         return guarded
 
     return decorate
+
+
+def member_token() -> str | None:
+    """The device token of a verified member sign-in (``X-Member-Token``), as the browser or chat proxy sends it."""
+    return request.headers.get("X-Member-Token") or None

@@ -5,13 +5,25 @@ from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from .i18n import request_language
+from .security import public_url
 from .store import StoreError
 
-HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large", 429: "rate_limited"}
+
+
+# errors a person fixes on a page: the answer links to it, so no client builds the URL itself
+ERROR_PAGES = {"sign_in_required": ("sign_in_url", "account.sign_in")}
 
 
 def error_response(error: StoreError) -> tuple[Response, int]:
-    return jsonify(error={"code": error.code, "message": error.message(request_language())}), error.status
+    body = {"code": error.code, "message": error.message(request_language())}
+    if error.code in ERROR_PAGES:
+        field, endpoint = ERROR_PAGES[error.code]
+        body[field] = public_url(endpoint, lang=request_language())
+    response = jsonify(error=body)
+    if error.status in (429, 503) and "seconds" in error.params:
+        response.headers["Retry-After"] = str(error.params["seconds"])
+    return response, error.status
 
 
 def _store_error(error: StoreError):
@@ -23,7 +35,11 @@ def _http_error(error: HTTPException):
         return error
     code = HTTP_CODES.get(error.code or 400, "bad_request")
     params = {"limit": "16 MB"} if code == "payload_too_large" else {}
-    return error_response(StoreError(code, error.code or 400, **params))
+    response, status = error_response(StoreError(code, error.code or 400, **params))
+    for header in ("Retry-After",):  # rate limits and busy renders say when to come back
+        if error.get_response().headers.get(header):
+            response.headers[header] = error.get_response().headers[header]
+    return response, status
 
 
 def _unexpected_error(error: Exception):

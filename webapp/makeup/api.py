@@ -5,6 +5,7 @@ from flask import jsonify, request
 
 from ..api import bp as api_bp
 from ..api.params import json_body
+from ..auth import member_token
 from ..database import db_session
 from ..store import StoreError, looks, tryon_photo
 from .landmarkers import photo_landmarker
@@ -35,20 +36,11 @@ def try_on_photo():
     return jsonify(image="data:image/jpeg;base64," + base64.b64encode(jpeg).decode(), **found)
 
 
-def _member_token() -> str | None:
-    return request.headers.get("X-Member-Token") or None
-
-
 @api_bp.post("/looks")
 def save_look():
-    return jsonify(looks.save_look(db_session(), json_body(), token=_member_token())), 201
+    return jsonify(looks.save_look(db_session(), json_body(), member_token())), 201
 
 
 @api_bp.get("/looks")
 def my_looks():
-    return jsonify(looks.member_data(db_session(), _member_token()))
-
-
-@api_bp.delete("/privacy/me")
-def delete_my_face_data():
-    return jsonify(looks.delete_face_data(db_session(), _member_token()))
+    return jsonify(looks.member_data(db_session(), member_token()))

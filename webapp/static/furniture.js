@@ -1,6 +1,6 @@
 // Furniture viewer: variant picker, dimension lines that follow the camera, nearby stock.
 (() => {
-  const { lang, t } = window.STORELENS;
+  const { lang, t } = JSON.parse(document.getElementById("page-data").textContent);
   const viewer = document.getElementById("viewer");
   const name = (pair) => pair[lang] || pair.zh;
 

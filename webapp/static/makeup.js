@@ -1,12 +1,12 @@
 // Virtual makeup page: consent → camera stream over a WebSocket (or a photo upload),
 // product pickers, presets, before/after split, snapshot, save/delete, where to buy.
 (() => {
-  const { lang, t } = window.STORELENS;
+  const { lang, t } = JSON.parse(document.getElementById("page-data").textContent);
   const $ = (id) => document.getElementById(id);
   const api = (path, options = {}) =>
     fetch(`/api/v1${path}${path.includes("?") ? "&" : "?"}lang=${lang}`, options).then(async (r) => {
       const body = await r.json().catch(() => ({}));
-      if (!r.ok) throw new Error(body.error ? body.error.message : r.statusText);
+      if (!r.ok) throw Object.assign(new Error(body.error ? body.error.message : r.statusText), { status: r.status });
       return body;
     });
   const name = (pair) => pair[lang] || pair.zh;
@@ -249,25 +249,32 @@
     const link = Object.assign(document.createElement("a"), { href: $("after").src, download: "storelens-look.jpg" });
     link.click();
   });
-  const token = () => localStorage.getItem("storelens-member-token");
-  $("save").addEventListener("click", () => { $("save-error").textContent = ""; $("save-dialog").showModal(); });
+  const account = window.StoreLensAccount;
+  const verify = account.wire(document.querySelector("#save-sign-in [data-sign-in]"));
+  $("save").addEventListener("click", () => {
+    $("save-error").textContent = "";
+    $("save-sign-in").hidden = Boolean(account.token());
+    $("save-dialog").showModal();
+  });
   $("save-confirm").addEventListener("click", async (event) => {
     event.preventDefault();
-    const headers = { "Content-Type": "application/json", ...(token() ? { "X-Member-Token": token() } : {}) };
-    const body = { ...lookSpec(), consent: $("save-consent").checked, phone: $("phone").value,
-                   skin_tone: state.skinTone };
+    const body = { ...lookSpec(), consent: $("save-consent").checked, skin_tone: state.skinTone };
     try {
-      const saved = await api("/looks", { method: "POST", headers, body: JSON.stringify(body) });
-      localStorage.setItem("storelens-member-token", saved.member_token);
+      const token = account.token() || await verify();
+      await api("/looks", { method: "POST", headers: { "Content-Type": "application/json", "X-Member-Token": token },
+                            body: JSON.stringify(body) });
       $("save-dialog").close();
       setStatus(t.saved);
-    } catch (e) { $("save-error").textContent = e.message; }
+    } catch (e) {
+      if (e.status === 401) { account.forget(); $("save-sign-in").hidden = false; }
+      $("save-error").textContent = e.message;
+    }
   });
   $("delete").addEventListener("click", async () => {
-    if (!token()) { setStatus(t.nothing_saved); return; }
+    if (!account.token()) { setStatus(t.nothing_saved); return; }
     try {
-      await api("/privacy/me", { method: "DELETE", headers: { "X-Member-Token": token() } });
-      localStorage.removeItem("storelens-member-token");
+      await api("/privacy/me", { method: "DELETE", headers: { "X-Member-Token": account.token() } });
+      account.forget();
       setStatus(t.deleted);
     } catch (e) { setStatus(e.message); }
   });

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import functools
+import os
+from pathlib import Path
 from typing import Callable, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 P = ParamSpec("P")
@@ -23,6 +26,7 @@ def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     if not url.startswith("sqlite"):
         return create_engine(url, pool_size=10, max_overflow=50, pool_pre_ping=True)
+    _private_file(make_url(url).database)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
@@ -32,9 +36,20 @@ def make_engine(url: str) -> Engine:
         # WAL lets readers go on while one writer commits; writers queue on busy_timeout
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.execute("PRAGMA secure_delete = ON")  # erased personal data is overwritten, not just unlinked
         cursor.close()
 
     return engine
+
+
+def _private_file(database: str | None) -> None:
+    """The SQLite file holds members' data: readable by its owner only (SQLite gives the WAL the same mode)."""
+    if not database or database == ":memory:":
+        return
+    path = Path(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    os.chmod(path, 0o600)
 
 
 class Database:

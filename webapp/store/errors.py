@@ -15,7 +15,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "invalid_csv": ("无法读取 CSV 文件：{reason}", "Could not read the CSV file: {reason}"),
     "payload_too_large": ("上传内容过大（上限 {limit}）。", "The upload is too large (limit {limit})."),
     "bad_request": ("请求无效。", "The request is not valid."),
+    "rate_limited": ("请求过于频繁，请稍后再试。", "Too many requests; please wait a moment and try again."),
+    "busy": ("当前使用人数较多，请 {seconds} 秒后再试。", "We are busy right now; please try again in {seconds} seconds."),
     # auth
+    "sign_in_required": ("请先用手机号登录（短信验证码）。", "Please sign in with your mobile number (SMS code) first."),
+    "sign_in_code_invalid": ("验证码不正确或已过期，请重新获取。", "That code is wrong or has expired; please request a new one."),
+    "sign_in_code_too_soon": ("验证码已发送，请 {seconds} 秒后再重新获取。", "A code was just sent; you can ask again in {seconds} seconds."),
+    "sign_in_code_limit": ("该手机号获取验证码过于频繁，请一小时后再试。", "Too many codes for this number; please try again in an hour."),
+    "sms_unavailable": ("短信暂时发送失败，请稍后再试。", "We could not send the text message; please try again shortly."),
+    "sms_sign_in_code": ("【StoreLens 澜悦】您的登录验证码是 {code}，{minutes} 分钟内有效。请勿告诉他人。",
+                         "StoreLens: your sign-in code is {code}. It expires in {minutes} minutes. Do not share it."),
     "unauthorized": ("需要有效的访问令牌。", "A valid access token is required."),
     "forbidden": ("此令牌无权执行该操作。", "This token is not allowed to do that."),
     # lookup
@@ -55,8 +64,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "The image is too large ({reason}). Please upload up to 10 MB and 4096 px per side."),
     "no_face": ("照片中没有找到人脸。请正对镜头、光线充足，并让整张脸出现在画面中。",
                 "No face was found. Face the camera in good light with your whole face in the picture."),
-    "member_token_required": ("这个手机号已有保存的妆容，请在当初保存的设备上操作，或请门店顾问协助。",
-                              "This number already has saved looks; use the device you saved them on, or ask an advisor."),
     "consent_required": ("保存前需要您的明确同意。", "Your explicit consent is needed before anything is saved."),
     # furniture and room plans
     "invalid_model": ("无法读取 3D 模型：{reason}", "Could not read the 3D model: {reason}"),

@@ -7,11 +7,10 @@ catalog, so colours and finishes always come from the product data.
 from __future__ import annotations
 
 import json
-import secrets
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tryon.makeup import Application
@@ -22,7 +21,7 @@ from . import timeutil
 from .catalog import product_dict
 from .db import unit_of_work
 from .errors import StoreError
-from .members import get_or_create_member
+from .members import member_for_token
 from .models import Look, Member, Product, SkinAnalysis
 
 MAX_ITEMS = 10
@@ -109,20 +108,9 @@ def shades(session: Session) -> list[Shade]:
             session.scalars(select(Product).where(Product.category == "makeup").order_by(Product.sku))]
 
 
-def member_for_token(session: Session, token: object) -> Member:
-    member = session.scalar(select(Member).where(Member.token == token)) if isinstance(token, str) and token else None
-    if member is None:
-        raise StoreError("unauthorized", 401)
-    return member
-
-
 @unit_of_work
-def save_look(session: Session, body: dict, token: str | None = None, now: datetime | None = None) -> dict:
-    """Save a look (and optionally the skin-tone result) for a member who consented.
-
-    The member is the token's owner, or found/created by phone; the reply carries the token
-    the browser keeps to list or delete the member's data later.
-    """
+def save_look(session: Session, body: dict, token: object, now: datetime | None = None) -> dict:
+    """Save a look (and optionally the skin-tone result) for a signed-in member who consented."""
     now = now or timeutil.now()
     if body.get("consent") is not True:
         raise StoreError("consent_required", 422)
@@ -131,13 +119,8 @@ def save_look(session: Session, body: dict, token: str | None = None, now: datet
     name = body.get("name") or "我的妆容 My look"
     if not isinstance(name, str) or len(name) > 60:
         raise _invalid("'name' must be text up to 60 characters")
-    member = member_for_token(session, token) if token else get_or_create_member(session, body.get("phone"), now)
-    if member.token and member.token != token:
-        # a phone number alone must not open someone's saved looks: only the device that holds
-        # the member's token adds to them (phones are not verified here)
-        raise StoreError("member_token_required", 403)
+    member = member_for_token(session, token)
     member.consent_face_data = True
-    member.token = member.token or secrets.token_urlsafe(32)
     look = Look(member_id=member.id, name_zh=name, name_en=name, scene=scene, created_at=now,
                 items=[{"sku": i["sku"], "intensity": i["intensity"], "wing": i["wing"]} for i in items])
     session.add(look)
@@ -145,7 +128,7 @@ def save_look(session: Session, body: dict, token: str | None = None, now: datet
     if tone is not None:
         session.add(_skin_analysis(member, tone, now))
     session.flush()
-    return {"look": look_dict(session, look), "member_token": member.token}
+    return {"look": look_dict(session, look)}
 
 
 def _skin_analysis(member: Member, tone: object, now: datetime) -> SkinAnalysis:
@@ -167,13 +150,3 @@ def member_data(session: Session, token: object) -> dict:
     return {"looks": [look_dict(session, look) for look in looks],
             "skin_analyses": [{"ita": a.ita, "category": a.category, "undertone": a.undertone,
                                "created_at": timeutil.to_iso(a.created_at)} for a in analyses]}
-
-
-@unit_of_work
-def delete_face_data(session: Session, token: object) -> dict:
-    """Erase a member's saved looks and skin analyses, and withdraw the face-data consent."""
-    member = member_for_token(session, token)
-    looks = session.execute(delete(Look).where(Look.member_id == member.id)).rowcount
-    analyses = session.execute(delete(SkinAnalysis).where(SkinAnalysis.member_id == member.id)).rowcount
-    member.consent_face_data = False
-    return {"deleted_looks": looks, "deleted_skin_analyses": analyses}

@@ -92,9 +92,33 @@ class Member(Base):
     name: Mapped[str] = mapped_column(String(60), default="")
     consent_marketing: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_face_data: Mapped[bool] = mapped_column(Boolean, default=False)
-    # bearer secret given to the member's browser when it first saves something
-    token: Mapped[str | None] = mapped_column(String(64), unique=True)  # uq_members_token
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime)  # personal data erased on request
+
+
+class MemberToken(Base):
+    """A device's sign-in: only the SHA-256 of the bearer secret is kept, so a leaked database
+    opens nobody's account."""
+
+    __tablename__ = "member_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SignInCode(Base):
+    """A one-time code sent by SMS to prove a phone number; kept hashed, with a bounded number of tries."""
+
+    __tablename__ = "sign_in_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(20), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class CouponCampaign(Base):
@@ -208,7 +232,9 @@ class Booking(Base):
     __tablename__ = "bookings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(12), unique=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)  # short, typed with the phone's last digits
+    link_code: Mapped[str | None] = mapped_column(String(32), unique=True)  # long, opens the booking alone
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("time_slots.id"))
     name: Mapped[str] = mapped_column(String(60))
     phone: Mapped[str] = mapped_column(String(20))

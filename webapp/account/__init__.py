@@ -1,0 +1,13 @@
+"""Members' accounts: SMS sign-in, the signed-in member's own data, erasure on request."""
+from flask import Flask
+
+from . import sms
+from .api import bp as api_bp
+from .views import bp
+
+__all__ = ["api_bp", "bp", "init_app"]
+
+
+def init_app(app: Flask) -> None:
+    sms.init_app(app)
+    app.register_blueprint(bp)

@@ -1,0 +1,35 @@
+// Member sign-in by SMS code, shared by the sign-in page and the save dialogs. The token it
+// gets is the only key to the member's saved data; it stays in this browser's localStorage.
+window.StoreLensAccount = (() => {
+  const KEY = "storelens-member-token";
+  const lang = document.documentElement.lang.startsWith("en") ? "en" : "zh";
+  const post = (path, body) =>
+    fetch(`/api/v1${path}?lang=${lang}`, { method: "POST", headers: { "Content-Type": "application/json" },
+                                          body: JSON.stringify(body) }).then(async (r) => {
+      const answer = await r.json().catch(() => ({}));
+      if (!r.ok) throw new Error(answer.error ? answer.error.message : r.statusText);
+      return answer;
+    });
+
+  // Wires one [data-sign-in] box; returns verify(), which resolves to the new token.
+  function wire(box) {
+    const phone = box.querySelector("[data-phone]"), code = box.querySelector("[data-code]");
+    const send = box.querySelector("[data-send-code]"), status = box.querySelector("[data-sign-in-status]");
+    send.addEventListener("click", async () => {
+      status.textContent = "";
+      try {
+        const sent = await post("/auth/codes", { phone: phone.value });
+        status.textContent = box.dataset.sentText;
+        code.focus();
+        send.disabled = true;  // the server refuses another code this soon anyway
+        setTimeout(() => { send.disabled = false; }, sent.resend_after * 1000);
+      } catch (e) { status.textContent = e.message; }
+    });
+    return async () => {
+      const signedIn = await post("/auth/codes/verify", { phone: phone.value, code: code.value });
+      localStorage.setItem(KEY, signedIn.member_token);
+      return signedIn.member_token;
+    };
+  }
+  return { token: () => localStorage.getItem(KEY), forget: () => localStorage.removeItem(KEY), wire };
+})();

@@ -1,0 +1,48 @@
+"""Erasure on request (PIPL): a member's personal data goes, the records a shop must keep stay anonymous.
+
+Saved looks and skin results are deleted, upcoming bookings cancelled (their seats freed) and
+every booking's name and phone blanked, all sign-ins revoked, and the member row kept only as
+an anonymous id for coupon statistics. SQLite then rewrites its log so no deleted text lingers.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.orm import Session
+
+from . import timeutil
+from .db import unit_of_work
+from .members import member_for_token, revoke_all_tokens
+from .models import Booking, Look, SignInCode, SkinAnalysis, TimeSlot
+
+
+@unit_of_work
+def _erase(session: Session, token: object, now: datetime) -> dict:
+    member = member_for_token(session, token)
+    looks = session.execute(delete(Look).where(Look.member_id == member.id)).rowcount
+    analyses = session.execute(delete(SkinAnalysis).where(SkinAnalysis.member_id == member.id)).rowcount
+    upcoming = session.scalars(
+        select(Booking).join(TimeSlot).where(Booking.member_id == member.id, Booking.status == "confirmed",
+                                             TimeSlot.starts_at > now)
+    ).all()
+    for booking in upcoming:
+        session.execute(update(TimeSlot).where(TimeSlot.id == booking.slot_id, TimeSlot.booked > 0)
+                        .values(booked=TimeSlot.booked - 1))
+        booking.status, booking.cancelled_at = "cancelled", now
+    bookings = session.execute(update(Booking).where(Booking.member_id == member.id).values(name="", phone="")).rowcount
+    revoke_all_tokens(session, member)
+    session.execute(delete(SignInCode).where(SignInCode.phone == member.phone))
+    member.phone = f"erased-{member.id}"  # unique, and no longer anyone's number
+    member.name, member.consent_face_data, member.consent_marketing, member.erased_at = "", False, False, now
+    return {"deleted_looks": looks, "deleted_skin_analyses": analyses, "cancelled_bookings": len(upcoming),
+            "anonymised_bookings": bookings, "signed_out": True}
+
+
+def erase_member(session: Session, token: object, now: datetime | None = None) -> dict:
+    erased = _erase(session, token, now or timeutil.now())
+    if session.get_bind().dialect.name == "sqlite":
+        # secure_delete zeroes freed pages; the checkpoint moves them out of the WAL and truncates it
+        session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        session.commit()
+    return erased
