@@ -82,7 +82,7 @@ def time_service(url: str, work: list[tuple[str, float, float]]) -> tuple[list[f
 
 def time_http(url: str, work: list[tuple[str, float, float]]) -> list[float]:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log per request
-    app = create_app({"DATABASE_URL": url})
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}/api/v1/stock/nearby"

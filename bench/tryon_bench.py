@@ -113,7 +113,7 @@ def websocket_round_trip(frames: int) -> tuple[float, float, int]:
         with db.session() as session:
             seed.seed(session, Path(__file__).resolve().parent.parent / "assets" / "seed")
         db.dispose()
-        server = make_server("127.0.0.1", 0, create_app({"DATABASE_URL": url}), threaded=True)
+        server = make_server("127.0.0.1", 0, create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"}), threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         ws = Client.connect(f"ws://127.0.0.1:{server.server_port}/makeup/stream")
         ws.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as browsers do

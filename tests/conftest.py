@@ -23,6 +23,7 @@ SERVICE_TOKEN = "test-service-token"
 STAFF_TOKEN = "test-staff-token"
 SERVICE = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
 STAFF = {"Authorization": f"Bearer {STAFF_TOKEN}"}
+PUBLIC_URL = "https://shop.example.cn"
 _copies = itertools.count()
 
 
@@ -102,7 +103,8 @@ def models_dir(sqlite_template, tmp_path_factory) -> Path:
 @pytest.fixture
 def app(db_url, models_dir):
     app = create_app({"TESTING": True, "DATABASE_URL": db_url, "MODELS_DIR": str(models_dir),
-                      "SERVICE_TOKEN": SERVICE_TOKEN, "STAFF_TOKEN": STAFF_TOKEN})
+                      "SERVICE_TOKEN": SERVICE_TOKEN, "STAFF_TOKEN": STAFF_TOKEN, "SMS_SENDER": "memory",
+                      "PUBLIC_URL": PUBLIC_URL})
     yield app
     app.extensions["store_db"].dispose()
 
@@ -110,6 +112,20 @@ def app(db_url, models_dir):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def sign_in(client, phone: str = "13655550123") -> dict:
+    """A verified member's headers: the SMS code is read from the app's in-memory outbox."""
+    assert client.post("/api/v1/auth/codes", json={"phone": phone}).status_code == 202
+    code = client.application.extensions["sms_outbox"][phone]
+    answer = client.post("/api/v1/auth/codes/verify", json={"phone": phone, "code": code})
+    assert answer.status_code == 200, answer.get_json()
+    return {"X-Member-Token": answer.get_json()["member_token"]}
+
+
+@pytest.fixture
+def member(client) -> dict:
+    return sign_in(client)
 
 # tests/assistant run in the Rasa environment (Python 3.10), by their own pytest call
 collect_ignore = ["assistant"]

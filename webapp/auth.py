@@ -7,7 +7,9 @@ from typing import Callable
 
 from flask import current_app, request
 
-from .store import StoreError
+from .database import db_session
+from .store import StoreError, members
+from .store.models import Member
 
 ROLE_SETTINGS = {"service": "SERVICE_TOKEN", "staff": "STAFF_TOKEN"}
 
@@ -44,3 +46,13 @@ def require_role(*roles: str) -> Callable:
 def member_token() -> str | None:
     """The device token of a verified member sign-in (``X-Member-Token``), as the browser or chat proxy sends it."""
     return request.headers.get("X-Member-Token") or None
+
+
+def signed_in_member() -> Member:
+    """The member whose verified sign-in the request carries, or 401 ``sign_in_required``."""
+    return members.member_for_token(db_session(), member_token())
+
+
+def optional_member() -> Member | None:
+    """The signed-in member when a token is sent (a wrong one is still 401), else None."""
+    return signed_in_member() if member_token() else None

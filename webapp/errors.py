@@ -26,6 +26,10 @@ def error_response(error: StoreError) -> tuple[Response, int]:
     return response, error.status
 
 
+def _size(limit: int) -> str:
+    return f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 2**10} KB"
+
+
 def _store_error(error: StoreError):
     return error_response(error)
 
@@ -34,7 +38,7 @@ def _http_error(error: HTTPException):
     if not request.path.startswith("/api/"):
         return error
     code = HTTP_CODES.get(error.code or 400, "bad_request")
-    params = {"limit": "16 MB"} if code == "payload_too_large" else {}
+    params = {"limit": _size(request.max_content_length or 0)} if code == "payload_too_large" else {}
     response, status = error_response(StoreError(code, error.code or 400, **params))
     for header in ("Retry-After",):  # rate limits and busy renders say when to come back
         if error.get_response().headers.get(header):

@@ -1,6 +1,6 @@
 import pytest
 
-from webapp.store import StoreError
+from webapp.store import StoreError, members, timeutil
 
 
 def fails(code: str, status: int, operation, *args, **kwargs) -> StoreError:
@@ -9,3 +9,15 @@ def fails(code: str, status: int, operation, *args, **kwargs) -> StoreError:
         operation(*args, **kwargs)
     assert (caught.value.code, caught.value.status) == (code, status)
     return caught.value
+
+
+def answer(error: StoreError) -> tuple:
+    """Everything a caller sees of a refusal: status, code and message in both languages."""
+    return error.status, error.code, error.message("zh"), error.message("en")
+
+
+def member(session, phone: str):
+    """A member as after a verified SMS sign-in (what ``members.member_for_token`` gives a route)."""
+    found = members.get_or_create_member(session, phone, timeutil.now())
+    session.commit()
+    return found

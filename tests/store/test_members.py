@@ -97,3 +97,20 @@ def test_erasure_leaves_nothing_personal(db, db_url):
         stored = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
         assert PHONE.encode() not in stored
         assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_erasure_cancels_upcoming_bookings_and_frees_their_seats(session):
+    from webapp.store import consultations
+    from webapp.store.models import Booking, TimeSlot
+
+    token = sign_in(session)
+    member = members.member_for_token(session, token)
+    slot = consultations.available_slots(session, "makeup", store_code="jingan")[0]
+    consultations.book(session, slot["id"], "王芳", member)
+    before = session.get(TimeSlot, slot["id"]).booked
+    erased = privacy.erase_member(session, token)
+    assert (erased["cancelled_bookings"], erased["anonymised_bookings"]) == (1, 1)
+    session.expire_all()
+    assert session.get(TimeSlot, slot["id"]).booked == before - 1
+    booking = session.scalar(select(Booking))
+    assert (booking.status, booking.name, booking.phone) == ("cancelled", "", "")

@@ -4,9 +4,9 @@ import pytest
 
 from webapp.store import repairs, timeutil
 
-from .helpers import fails
+from .helpers import answer, fails, member
 
-TICKET, LAST4 = "R-20417", "5678"  # seed: member phone 13912345678
+TICKET, LAST4, OWNER = "R-20417", "5678", "13912345678"  # seed: member phone 13912345678
 
 
 def test_owner_sees_status_and_timeline(session):
@@ -25,12 +25,22 @@ def test_ticket_id_spellings(session, spelling):
 def test_wrong_digits_are_refused_and_lock_after_five(session):
     now = timeutil.now()
     for _ in range(repairs.MAX_FAILED_CHECKS):
-        fails("repair_verification_failed", 403, repairs.ticket_status, session, TICKET, "0000", now=now)
-    # locked: even the right digits are refused until the lock expires
-    error = fails("repair_locked", 429, repairs.ticket_status, session, TICKET, LAST4, now=now)
-    assert "15" in error.message("en")
+        wrong = fails("repair_verification_failed", 403, repairs.ticket_status, session, TICKET, "0000", now=now)
+    assert "5" in wrong.message("en") and "15" in wrong.message("en")
+    # locked: even the right digits are refused until the lock expires, with the same answer
+    locked = fails("repair_verification_failed", 403, repairs.ticket_status, session, TICKET, LAST4, now=now)
+    assert answer(locked) == answer(wrong)
     later = now + timedelta(minutes=repairs.LOCK_MINUTES, seconds=1)
     assert repairs.ticket_status(session, TICKET, LAST4, now=later)["id"] == TICKET
+
+
+def test_an_unknown_ticket_answers_like_wrong_digits(session):
+    wrong = fails("repair_verification_failed", 403, repairs.ticket_status, session, TICKET, "0000")
+    unknown = fails("repair_verification_failed", 403, repairs.ticket_status, session, "R-99999", "0000")
+    assert answer(unknown) == answer(wrong)
+    for _ in range(repairs.MAX_FAILED_CHECKS):  # an unknown ticket never locks, so no lock to tell it by
+        unknown = fails("repair_verification_failed", 403, repairs.ticket_status, session, "R-99999", LAST4)
+        assert answer(unknown) == answer(wrong)
 
 
 def test_a_right_answer_resets_the_count(session):
@@ -42,7 +52,6 @@ def test_a_right_answer_resets_the_count(session):
 
 
 @pytest.mark.parametrize("ticket, last4, code, status", [
-    ("R-99999", LAST4, "ticket_not_found", 404),
     ("20417", LAST4, "invalid_field", 400),
     ("R-2041", LAST4, "invalid_field", 400),
     (TICKET, "56", "invalid_field", 400),
@@ -70,3 +79,27 @@ def test_events_only_move_forward(session):
     assert repairs.ticket_status(session, TICKET, LAST4)["status"] == "awaiting_parts"
     same = repairs.add_event(session, TICKET, "awaiting_parts", note_en="Supplier delayed")
     assert same["timeline"][-1]["note"]["en"] == "Supplier delayed"
+
+
+def test_the_signed_in_owner_sees_the_ticket_whatever_the_lock(session):
+    for _ in range(repairs.MAX_FAILED_CHECKS):
+        fails("repair_verification_failed", 403, repairs.ticket_status, session, TICKET, "0000")
+    fails("repair_verification_failed", 403, repairs.ticket_status, session, TICKET, LAST4)
+    owner = member(session, OWNER)
+    ticket = repairs.ticket_for_member(session, "r20417", owner)
+    assert ticket["id"] == TICKET and ticket["status"] == "awaiting_parts" and len(ticket["timeline"]) == 3
+    # someone else's ticket and no ticket at all look the same
+    stranger = member(session, "13800138001")
+    fails("ticket_not_found", 404, repairs.ticket_for_member, session, TICKET, stranger)
+    fails("ticket_not_found", 404, repairs.ticket_for_member, session, "R-99999", owner)
+    fails("invalid_field", 400, repairs.ticket_for_member, session, "hello", owner)
+
+
+def test_a_members_open_and_recent_repairs(session):
+    assert [t["id"] for t in repairs.member_tickets(session, member(session, OWNER))] == [TICKET]
+    finished = member(session, "13800138001")  # R-20401, completed 3 days ago
+    assert [t["id"] for t in repairs.member_tickets(session, finished)] == ["R-20401"]
+    later = timeutil.now() + timedelta(days=repairs.RECENT_DAYS)
+    assert repairs.member_tickets(session, finished, now=later) == []
+    assert [t["id"] for t in repairs.member_tickets(session, member(session, OWNER), now=later)] == [TICKET]
+    assert repairs.member_tickets(session, member(session, "13700137000")) == []

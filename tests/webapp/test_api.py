@@ -3,7 +3,9 @@ import io
 
 import pytest
 
-from ..conftest import SERVICE, STAFF
+from webapp.store import members, timeutil
+
+from ..conftest import SERVICE, STAFF, sign_in
 
 EN = {"Accept-Language": "en-US,en;q=0.9"}
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
@@ -49,7 +51,7 @@ def test_nearby_stock_endpoint(client):
     ("sku=LIP-101&lat=31.2&lon=121.4&radius_km=-3", 400, "invalid_field"),
     ("sku=LIP-101&lat=nan&lon=121.4", 400, "invalid_field"),
     ("sku=LIP-101", 400, "missing_field"),
-    ("lat=31.2&lon=121.4", 404, "product_not_found"),
+    ("lat=31.2&lon=121.4", 400, "missing_field"),
     ("sku=LIP-101&store=nowhere", 404, "store_not_found"),
 ])
 def test_nearby_stock_bad_queries(client, query, status, code):
@@ -58,10 +60,11 @@ def test_nearby_stock_bad_queries(client, query, status, code):
 
 def test_coupon_flow_over_http(client):
     assert {c["code"] for c in client.get("/api/v1/coupons/campaigns").get_json()["campaigns"]} == {"NEW50", "STORE100", "APP30"}
-    claimed = client.post("/api/v1/coupons/claims", json={"campaign": "STORE100", "phone": "13800138000"}, headers=SERVICE)
+    # staff at the counter claim for the shopper in front of them, by phone
+    claimed = client.post("/api/v1/coupons/claims", json={"campaign": "STORE100", "phone": "13800138000"}, headers=STAFF)
     assert claimed.status_code == 201
     code = claimed.get_json()["code"]
-    mine = client.get("/api/v1/members/13800138000/coupons", headers=SERVICE).get_json()["coupons"]
+    mine = client.get("/api/v1/members/13800138000/coupons", headers=STAFF).get_json()["coupons"]
     assert [c["code"] for c in mine] == [code]
     redeemed = client.post("/api/v1/coupons/redeem", json={"code": code, "store": "jingan", "order_amount": 900}, headers=STAFF)
     assert redeemed.status_code == 200 and redeemed.get_json()["status"] == "redeemed"
@@ -72,9 +75,10 @@ def test_coupon_flow_over_http(client):
 
 def test_auth_is_enforced(client):
     body = {"campaign": "NEW50", "phone": "13800138000"}
-    _error(client.post("/api/v1/coupons/claims", json=body), 401, "unauthorized")
-    _error(client.post("/api/v1/coupons/claims", json=body, headers={"Authorization": "Bearer wrong"}), 401, "unauthorized")
-    _error(client.post("/api/v1/coupons/claims", json=body, headers={"Authorization": "Basic abc"}), 401, "unauthorized")
+    # a typed phone number claims nothing, whoever relays it: only a verified member or staff
+    for headers in ({}, SERVICE, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic abc"}):
+        _error(client.post("/api/v1/coupons/claims", json=body, headers=headers), 401, "sign_in_required")
+    _error(client.get("/api/v1/members/13800138000/coupons", headers=SERVICE), 403, "forbidden")
     # the assistant's service token may not redeem at a counter, nor add repair events
     _error(client.post("/api/v1/coupons/redeem", json={"code": "C1", "store": "jingan", "order_amount": 1}, headers=SERVICE),
            403, "forbidden")
@@ -95,7 +99,7 @@ def test_repair_endpoints(client):
     ticket = client.get("/api/v1/repairs/R-20417?phone_last4=5678").get_json()
     assert ticket["status"] == "awaiting_parts"
     _error(client.get("/api/v1/repairs/R-20417?phone_last4=0000"), 403, "repair_verification_failed")
-    _error(client.get("/api/v1/repairs/R-20417"), 400, "invalid_field")
+    _error(client.get("/api/v1/repairs/R-20417"), 400, "missing_field")
     _error(client.get("/api/v1/repairs/hello?phone_last4=5678"), 400, "invalid_field")
     added = client.post("/api/v1/repairs/R-20417/events", headers=STAFF,
                         json={"status": "repairing", "note_zh": "开始维修", "note_en": "Repair started"})
@@ -106,20 +110,32 @@ def test_repair_endpoints(client):
            400, "invalid_field")
 
 
-def test_booking_endpoints(client):
+def test_booking_endpoints(client, member):
     slots = client.get("/api/v1/consultations/slots?service=home_design&store=jingan").get_json()["slots"]
     first, second = slots[:2]
-    made = client.post("/api/v1/bookings", json={"slot_id": first["id"], "name": "Li Lei", "phone": "13800138000"})
+    _error(client.post("/api/v1/bookings", json={"slot_id": first["id"], "name": "Li Lei"}), 401, "sign_in_required")
+    made = client.post("/api/v1/bookings", json={"slot_id": first["id"], "name": "Li Lei"}, headers=member)
     assert made.status_code == 201
-    code = made.get_json()["code"]
-    assert client.get(f"/api/v1/bookings/{code}").get_json()["slot"]["id"] == first["id"]
-    _error(client.post("/api/v1/bookings", json={"slot_id": first["id"], "name": "Han", "phone": "13900139000"}),
-           409, "slot_full")
-    moved = client.post(f"/api/v1/bookings/{code}/reschedule", json={"slot_id": second["id"]}).get_json()
+    code, link = made.get_json()["code"], made.get_json()["link_code"]
+    # a short code alone opens nothing; with the phone's last digits it opens a masked view
+    _error(client.get(f"/api/v1/bookings/{code}"), 400, "missing_field")
+    _error(client.get(f"/api/v1/bookings/{code}?phone_last4=0000"), 404, "booking_not_found")
+    by_digits = client.get(f"/api/v1/bookings/{code}?phone_last4=0123").get_json()
+    assert by_digits["slot"]["id"] == first["id"] and by_digits["phone"] == "136****0123" and by_digits["name"] == "L*"
+    assert client.get(f"/api/v1/bookings/{link}").get_json()["code"] == code
+    other = sign_in(client, "13700137999")
+    _error(client.post("/api/v1/bookings", json={"slot_id": first["id"], "name": "Han"}, headers=other), 409, "slot_full")
+    _error(client.post(f"/api/v1/bookings/{code}/cancel", headers=other), 404, "booking_not_found")
+    moved = client.post(f"/api/v1/bookings/{code}/reschedule", json={"slot_id": second["id"]}, headers=member).get_json()
     assert moved["slot"]["id"] == second["id"]
-    assert client.post(f"/api/v1/bookings/{code}/cancel").get_json()["status"] == "cancelled"
-    _error(client.post(f"/api/v1/bookings/{code}/cancel"), 409, "booking_cancelled")
-    _error(client.get("/api/v1/bookings/BKNOPE1"), 404, "booking_not_found")
+    assert client.post(f"/api/v1/bookings/{code}/cancel", json={"phone_last4": "0123"}).get_json()["status"] == "cancelled"
+    _error(client.post(f"/api/v1/bookings/{link}/cancel"), 409, "booking_cancelled")
+    assert [b["code"] for b in client.get("/api/v1/members/me/bookings", headers=member).get_json()["bookings"]] == [code]
+
+
+def test_booking_lookups_are_rate_limited(client):
+    answers = [client.get(f"/api/v1/bookings/BK{i:06d}?phone_last4=1234").status_code for i in range(11)]
+    assert answers == [404] * 10 + [429]
 
 
 @pytest.mark.parametrize("url", ["/api/v1/consultations/slots", "/api/v1/consultations/slots?service=makeup&from=soon",
@@ -170,7 +186,7 @@ def test_assistant_endpoints(client):
     assert client.get("/api/v1/stores/search?q=静安").get_json()["stores"][0]["code"] == "jingan"
     assert client.get("/api/v1/places/resolve?q=人民广场").get_json()["lat"] > 31
     _error(client.get("/api/v1/places/resolve?q=mars", headers=EN), 404, "place_not_found")
-    _error(client.get("/api/v1/products/search"), 400, "invalid_field")
+    _error(client.get("/api/v1/products/search"), 400, "missing_field")
     similar = client.get("/api/v1/products/LIP-101/similar?store=jingan").get_json()["products"]
     assert len(similar) == 3
     made = client.post("/api/v1/handoffs", json={"sender_id": "web-1", "reason": "asked", "summary": "想找人"},
@@ -182,10 +198,14 @@ def test_assistant_endpoints(client):
     _error(client.get("/api/v1/handoffs", headers=SERVICE), 403, "forbidden")
 
 
-def test_claim_by_member_token(client):
-    saved = client.post("/api/v1/looks", json={"items": [{"sku": "LIP-101"}], "consent": True, "phone": "13700137000"})
-    token = saved.get_json()["member_token"]
-    claimed = client.post("/api/v1/coupons/claims", json={"campaign": "NEW50", "member_token": token}, headers=SERVICE)
+def test_claim_by_member_token(client, app):
+    with app.extensions["store_db"].session() as session:
+        token = members.issue_token(session, members.get_or_create_member(session, "13700137000", timeutil.now()),
+                                    timeutil.now())
+        session.commit()
+    claimed = client.post("/api/v1/coupons/claims", json={"campaign": "NEW50"}, headers={**SERVICE, "X-Member-Token": token})
     assert claimed.status_code == 201
-    _error(client.post("/api/v1/coupons/claims", json={"campaign": "NEW50", "member_token": "nope"}, headers=SERVICE),
-           401, "unauthorized")
+    assert client.get("/api/v1/members/me/coupons", headers={"X-Member-Token": token}).get_json()["coupons"][0]["code"] \
+        == claimed.get_json()["code"]
+    _error(client.post("/api/v1/coupons/claims", json={"campaign": "NEW50"}, headers={**SERVICE, "X-Member-Token": "n" * 30}),
+           401, "sign_in_required")

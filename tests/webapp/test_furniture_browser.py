@@ -6,7 +6,7 @@ import pytest
 
 from webapp import create_app
 
-from ..browser import ARTIFACTS, CHROMIUM_FLAGS, chromium_path, serve
+from ..browser import JOURNEY_CONTEXT, ARTIFACTS, CHROMIUM_FLAGS, chromium_path, serve
 from ..tryon.test_scan import synthetic_room
 
 WEBGL = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
@@ -30,7 +30,8 @@ def open_page(sqlite_template, models_dir, tmp_path):
         browser = p.chromium.launch(executable_path=chromium_path(), args=[*CHROMIUM_FLAGS, *WEBGL])
 
         def open_(path, **context_options):
-            page = browser.new_context(**(context_options or {"viewport": {"width": 1280, "height": 900}})).new_page()
+            options = context_options or {"viewport": {"width": 1280, "height": 900}}
+            page = browser.new_context(**JOURNEY_CONTEXT, **options).new_page()
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(base + path)
             return page

@@ -95,34 +95,28 @@ def test_missing_image(client):
     _error(client.post("/api/v1/tryon/makeup", data={"look": json.dumps(LOOK)}), 400, "missing_field")
 
 
-def test_saving_needs_consent_and_deletion_erases(client):
-    body = {**LOOK, "phone": "13800138000", "skin_tone": {"ita": 45.0, "category": "light", "undertone": "warm"}}
-    _error(client.post("/api/v1/looks", json=body), 422, "consent_required")
-    _error(client.post("/api/v1/looks", json={**body, "consent": "yes"}), 422, "consent_required")
-    saved = client.post("/api/v1/looks", json={**body, "consent": True})
-    assert saved.status_code == 201
-    token = saved.get_json()["member_token"]
-    again = client.post("/api/v1/looks", json={"items": [{"sku": "LIP-110"}], "consent": True},
-                        headers={"X-Member-Token": token})
-    assert again.get_json()["member_token"] == token
-    mine = client.get("/api/v1/looks", headers={"X-Member-Token": token}).get_json()
+def test_saving_needs_consent_and_deletion_erases(client, member):
+    body = {**LOOK, "skin_tone": {"ita": 45.0, "category": "light", "undertone": "warm"}}
+    _error(client.post("/api/v1/looks", json=body, headers=member), 422, "consent_required")
+    _error(client.post("/api/v1/looks", json={**body, "consent": "yes"}, headers=member), 422, "consent_required")
+    assert client.post("/api/v1/looks", json={**body, "consent": True}, headers=member).status_code == 201
+    again = client.post("/api/v1/looks", json={"items": [{"sku": "LIP-110"}], "consent": True}, headers=member)
+    assert again.status_code == 201 and "member_token" not in again.get_json()
+    mine = client.get("/api/v1/looks", headers=member).get_json()
     assert len(mine["looks"]) == 2 and mine["skin_analyses"][0]["category"] == "light"
-    # someone else who only knows the phone number gets neither the token nor the looks
-    _error(client.post("/api/v1/looks", json={**body, "consent": True}), 403, "member_token_required")
-    deleted = client.delete("/api/v1/privacy/me", headers={"X-Member-Token": token}).get_json()
-    assert deleted == {"deleted_looks": 2, "deleted_skin_analyses": 1}
-    empty = client.get("/api/v1/looks", headers={"X-Member-Token": token}).get_json()
-    assert empty == {"looks": [], "skin_analyses": []}
+    deleted = client.delete("/api/v1/privacy/me", headers=member).get_json()
+    assert (deleted["deleted_looks"], deleted["deleted_skin_analyses"]) == (2, 1)
+    _error(client.get("/api/v1/looks", headers=member), 401, "sign_in_required")
 
 
-def test_privacy_endpoints_need_the_members_token(client):
-    _error(client.delete("/api/v1/privacy/me"), 401, "unauthorized")
-    _error(client.delete("/api/v1/privacy/me", headers={"X-Member-Token": "guess"}), 401, "unauthorized")
-    _error(client.post("/api/v1/looks", json={**LOOK, "consent": True, "phone": "123"}), 400, "invalid_phone")
-    _error(client.post("/api/v1/looks", json={"items": [], "consent": True, "phone": "13800138000"}), 400,
-           "invalid_field")
-    _error(client.post("/api/v1/looks", json={**LOOK, "consent": True, "phone": "13800138000",
-                                              "skin_tone": {"ita": "pale"}}), 400, "invalid_field")
+def test_privacy_endpoints_need_a_signed_in_member(client, member):
+    _error(client.delete("/api/v1/privacy/me"), 401, "sign_in_required")
+    _error(client.delete("/api/v1/privacy/me", headers={"X-Member-Token": "guess"}), 401, "sign_in_required")
+    _error(client.post("/api/v1/looks", json={**LOOK, "consent": True, "phone": "13800138000"}), 401,
+           "sign_in_required")
+    _error(client.post("/api/v1/looks", json={"items": [], "consent": True}, headers=member), 400, "invalid_field")
+    _error(client.post("/api/v1/looks", json={**LOOK, "consent": True, "skin_tone": {"ita": "pale"}}, headers=member),
+           400, "invalid_field")
 
 
 def test_makeup_page_asks_consent_first(client):

@@ -6,7 +6,7 @@ import pytest
 
 from webapp import create_app
 
-from ..browser import ARTIFACTS, CHROMIUM_FLAGS, chromium_path, serve, write_y4m
+from ..browser import JOURNEY_CONTEXT, ARTIFACTS, CHROMIUM_FLAGS, chromium_path, serve, write_y4m
 from ..tryon.conftest import face_frame
 
 FRAMES = "n => Number(document.body.dataset.frames || 0) >= n"
@@ -19,20 +19,20 @@ def camera_browser(sqlite_template, tmp_path):
 
     path = tmp_path / "store.db"
     shutil.copy(sqlite_template, path)
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}"})
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "SMS_SENDER": "memory"})
     video = write_y4m(tmp_path / "face.y4m", face_frame())
     ARTIFACTS.mkdir(exist_ok=True)
     with serve(app) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=[
             *CHROMIUM_FLAGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
             f"--use-file-for-fake-video-capture={video}"])
-        yield base, browser
+        yield base, browser, app
         browser.close()
     app.extensions["store_db"].dispose()
 
 
 def open_page(browser, url, **context_options):
-    page = browser.new_context(**context_options).new_page()
+    page = browser.new_context(**JOURNEY_CONTEXT, **context_options).new_page()
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.goto(url)
@@ -41,7 +41,7 @@ def open_page(browser, url, **context_options):
 
 
 def test_live_makeup_in_chromium(camera_browser):
-    base, browser = camera_browser
+    base, browser, app = camera_browser
     page = open_page(browser, f"{base}/makeup?lang=en&sku=LIP-103",  # as linked from the assistant's card
                      viewport={"width": 1280, "height": 860})
     assert "#103" in page.inner_text("#picked")
@@ -70,7 +70,7 @@ def test_live_makeup_in_chromium(camera_browser):
 
 
 def test_phone_layout_fits_the_screen(camera_browser):
-    base, browser = camera_browser
+    base, browser, app = camera_browser
     page = open_page(browser, f"{base}/makeup?lang=zh", viewport={"width": 390, "height": 844},
                      device_scale_factor=2, is_mobile=True, has_touch=True)
     page.screenshot(path=str(ARTIFACTS / "makeup-phone-consent.png"))
@@ -84,7 +84,7 @@ def test_phone_layout_fits_the_screen(camera_browser):
 
 
 def test_kiosk_hands_over_to_the_next_shopper_when_idle(camera_browser):
-    base, browser = camera_browser
+    base, browser, app = camera_browser
     context_options = {"viewport": {"width": 1080, "height": 1920}}
     page = open_page(browser, f"{base}/makeup?kiosk=1&lang=en&sku=LIP-103", **context_options)
     page.context.clock.install()
@@ -95,7 +95,10 @@ def test_kiosk_hands_over_to_the_next_shopper_when_idle(camera_browser):
     page.click("#agree")
     page.wait_for_function(FRAMES, arg=2, timeout=20000)
     page.click("#save")
-    page.fill("#phone", "13800138000")
+    page.fill("#save-sign-in [data-phone]", "13800138000")
+    page.click("#save-sign-in [data-send-code]")
+    page.wait_for_function("document.querySelector('#save-sign-in [data-sign-in-status]').textContent !== ''")
+    page.fill("#save-sign-in [data-code]", app.extensions["sms_outbox"]["13800138000"])
     page.check("#save-consent")
     page.click("#save-confirm")
     page.wait_for_function("localStorage.getItem('storelens-member-token') !== null")

@@ -1,24 +1,29 @@
 """Sign-in by SMS code, and what a signed-in member sees of their own data."""
-from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema
 
-from ..auth import member_token
+from ..api.base import Blueprint, Text
+from ..auth import member_token, signed_in_member
 from ..database import db_session
 from ..i18n import request_language
 from ..limits import limiter
-from ..store import coupons, members, privacy
+from ..store import consultations, coupons, members, privacy, repairs
 from ..store.members import CODE_RESEND_AFTER, CODE_TTL
 from . import sms
 
 bp = Blueprint("member", __name__, description="Member sign-in (SMS code), the member's own data, erasure")
+MEMBER = [{"memberToken": []}]
 
 
 class PhoneIn(Schema):
-    phone = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    phone = Text(20, min_length=1, required=True, metadata={"example": "13800138000"})
 
 
 class CodeIn(PhoneIn):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=10))
+    code = Text(10, min_length=1, required=True, metadata={"example": "123456"})
+
+
+class TicketPath(Schema):
+    ticket_id = Text(8, pattern=r"^[Rr]-?\d{5}$", required=True, metadata={"example": "R-20417"})
 
 
 @bp.post("/auth/codes")
@@ -41,25 +46,51 @@ def verify_code(body: dict):
 
 
 @bp.post("/auth/sign-out")
+@bp.doc(security=MEMBER)
 @bp.response(200)
 def sign_out():
     return members.sign_out(db_session(), member_token())
 
 
 @bp.get("/members/me")
+@bp.doc(security=MEMBER)
 @bp.response(200)
 def me():
-    return members.member_dict(members.member_for_token(db_session(), member_token()))
+    return members.member_dict(signed_in_member())
 
 
 @bp.get("/members/me/coupons")
+@bp.doc(security=MEMBER)
 @bp.response(200)
 def my_coupons():
-    session = db_session()
-    return {"coupons": coupons.member_coupons(session, members.member_for_token(session, member_token()).phone)}
+    return {"coupons": coupons.member_coupons(db_session(), signed_in_member().phone)}
+
+
+@bp.get("/members/me/bookings")
+@bp.doc(security=MEMBER)
+@bp.response(200)
+def my_bookings():
+    return {"bookings": consultations.member_bookings(db_session(), signed_in_member())}
+
+
+@bp.get("/members/me/repairs")
+@bp.doc(security=MEMBER)
+@bp.response(200)
+def my_repairs():
+    return {"tickets": repairs.member_tickets(db_session(), signed_in_member())}
+
+
+@bp.get("/members/me/repairs/<ticket_id>")
+@bp.doc(security=MEMBER)
+@bp.arguments(TicketPath, location="path", as_kwargs=True)
+@bp.response(200)
+def my_repair(ticket_id: str):
+    """The owner's own ticket: no phone digits asked, and never locked by others' wrong guesses."""
+    return repairs.ticket_for_member(db_session(), ticket_id, signed_in_member())
 
 
 @bp.delete("/privacy/me")
+@bp.doc(security=MEMBER)
 @bp.response(200)
 def erase_me():
     """Erase the member's personal data and sign every device out (PIPL)."""

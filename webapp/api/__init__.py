@@ -1,6 +1,36 @@
-"""JSON API under /api/v1: thin routes over ``webapp.store`` services."""
-from flask import Blueprint
+"""JSON API under /api/v1: thin routes over ``webapp.store`` services, one flask-smorest Blueprint per
+feature module, every input declared by a marshmallow schema (see ``base``), the OpenAPI description
+at /api/v1/openapi.json."""
+from flask import Blueprint as FlaskBlueprint
+from flask import Flask
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from .base import JSON_LIMIT, SECURITY_SCHEMES, Api, JSONProvider, cap_json_body
 
-from . import catalog, consultations, coupons, handoffs, repairs, stock  # noqa: E402,F401  (routes)
+PREFIX = "/api/v1"
+
+# routes not yet declared with schemas (webapp/makeup/api.py) attach here until they get a Blueprint
+bp = FlaskBlueprint("api", __name__, url_prefix=PREFIX)
+
+
+def blueprints() -> list:
+    from ..account import api_bp as account
+    from ..furniture import api as furniture
+    from . import catalog, consultations, coupons, handoffs, repairs, stock
+
+    return [catalog.blp, stock.blp, coupons.blp, repairs.blp, consultations.blp, handoffs.blp, furniture.blp,
+            account]
+
+
+def register(app: Flask) -> None:
+    """The API with its blueprints, its OpenAPI description, its JSON parsing and body limit."""
+    app.json = JSONProvider(app)
+    app.config.setdefault("JSON_MAX_CONTENT_LENGTH", JSON_LIMIT)
+    app.config.update(API_TITLE="StoreLens API", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
+                      OPENAPI_URL_PREFIX=PREFIX, OPENAPI_JSON_PATH="openapi.json")
+    api = Api(app)
+    for name, scheme in SECURITY_SCHEMES.items():
+        api.spec.components.security_scheme(name, scheme)
+    for blueprint in blueprints():
+        api.register_blueprint(blueprint, url_prefix=PREFIX)
+    app.register_blueprint(bp)
+    app.before_request(cap_json_body)

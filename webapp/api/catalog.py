@@ -1,50 +1,104 @@
 from pathlib import Path
 
-from flask import current_app, jsonify, request
+from flask import current_app
+from marshmallow import Schema, validates_schema
 
 from ..database import db_session
 from ..store import catalog, search
-from . import bp
-from .params import origin_args
+from ..store.models import MAKEUP_TYPES
+from .base import Blueprint, Choice, Code, Number, Text, required_error
+
+blp = Blueprint("catalog", __name__, description="Stores, products, and finding them by name")
 
 
-@bp.get("/stores")
+class StorePath(Schema):
+    code = Code(required=True)
+
+
+class SkuPath(Schema):
+    sku = Code(required=True)
+
+
+class ProductFilter(Schema):
+    category = Choice(("makeup", "furniture"))
+    product_type = Choice(MAKEUP_TYPES, data_key="type")
+
+
+class SearchQuery(Schema):
+    q = Text(100, min_length=1, required=True)
+
+
+class OriginQuery(Schema):
+    """Where the shopper is, for stock nearby: ``store=`` or ``lat=&lon=``; neither is fine too."""
+
+    store = Code()
+    lat = Number(-90, 90)
+    lon = Number(-180, 180)
+
+    @validates_schema
+    def _both_coordinates(self, data, **kwargs):
+        if "store" not in data and ("lat" in data) != ("lon" in data):
+            raise required_error("lon" if "lat" in data else "lat")
+
+
+def origin(query: dict) -> dict | None:
+    """An OriginQuery as the ``origin`` the store services take."""
+    if "store" in query:
+        return {"store_code": query["store"]}
+    return {"lat": query["lat"], "lon": query["lon"]} if "lat" in query else None
+
+
+@blp.get("/stores")
+@blp.response(200)
 def list_stores():
-    return jsonify(stores=catalog.list_stores(db_session()))
+    return {"stores": catalog.list_stores(db_session())}
 
 
-@bp.get("/stores/<code>")
+@blp.get("/stores/search")
+@blp.arguments(SearchQuery, location="query", as_kwargs=True)
+@blp.response(200)
+def search_stores(q: str):
+    return {"stores": search.search_stores(db_session(), q)}
+
+
+@blp.get("/stores/<code>")
+@blp.arguments(StorePath, location="path", as_kwargs=True)
+@blp.response(200)
 def get_store(code: str):
-    return jsonify(catalog.store_dict(catalog.get_store(db_session(), code)))
+    return catalog.store_dict(catalog.get_store(db_session(), code))
 
 
-@bp.get("/products")
-def list_products():
-    args = request.args
-    return jsonify(products=catalog.list_products(db_session(), args.get("category"), args.get("type")))
+@blp.get("/products")
+@blp.arguments(ProductFilter, location="query", as_kwargs=True)
+@blp.response(200)
+def list_products(**query):
+    return {"products": catalog.list_products(db_session(), **query)}
 
 
-@bp.get("/products/search")
-def search_products():
-    return jsonify(products=search.search_products(db_session(), request.args.get("q")))
+@blp.get("/products/search")
+@blp.arguments(SearchQuery, location="query", as_kwargs=True)
+@blp.response(200)
+def search_products(q: str):
+    return {"products": search.search_products(db_session(), q)}
 
 
-@bp.get("/stores/search")
-def search_stores():
-    return jsonify(stores=search.search_stores(db_session(), request.args.get("q")))
+@blp.get("/places/resolve")
+@blp.arguments(SearchQuery, location="query", as_kwargs=True)
+@blp.response(200)
+def resolve_place(q: str):
+    return search.resolve_place(Path(current_app.config["ASSETS_DIR"]) / "seed" / "places.json", q)
 
 
-@bp.get("/places/resolve")
-def resolve_place():
-    places = Path(current_app.config["ASSETS_DIR"]) / "seed" / "places.json"
-    return jsonify(search.resolve_place(places, request.args.get("q")))
+@blp.get("/products/<sku>/similar")
+@blp.arguments(SkuPath, location="path", as_kwargs=True)
+@blp.arguments(OriginQuery, location="query")
+@blp.response(200)
+def similar_products(query: dict, sku: str):
+    return {"products": search.similar_in_stock(db_session(), sku, origin(query))}
 
 
-@bp.get("/products/<sku>/similar")
-def similar_products(sku: str):
-    return jsonify(products=search.similar_in_stock(db_session(), sku, origin_args()))
-
-
-@bp.get("/products/<sku>")
+@blp.get("/products/<sku>")
+@blp.arguments(SkuPath, location="path", as_kwargs=True)
+@blp.response(200)
 def get_product(sku: str):
-    return jsonify(catalog.product_dict(catalog.get_product(db_session(), sku)))
+    return catalog.product_dict(catalog.get_product(db_session(), sku))

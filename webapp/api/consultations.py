@@ -1,44 +1,99 @@
-from flask import jsonify, request
+from marshmallow import Schema
 
+from ..auth import optional_member, signed_in_member
 from ..database import db_session
-from ..store import consultations, validate
-from . import bp
-from .params import json_body, query_datetime
+from ..limits import limiter
+from ..store import consultations
+from .base import Blueprint, Code, Integer, Moment, Text
+
+blp = Blueprint("consultations", __name__, description="Consultation services, free slots and bookings")
 
 
-@bp.get("/consultations/services")
+class SlotQuery(Schema):
+    service = Code(required=True)
+    store_code = Code(data_key="store")
+    start = Moment(data_key="from")
+    end = Moment(data_key="to")
+
+
+# a short code with the booker's phone digits, a link code, or the owner signed in opens a booking;
+# lookups are rationed per client, which makes guessing short code + digits (~43 bits) hopeless
+LOOKUP_LIMIT = "10 per minute;100 per hour"
+MEMBER_OR_CODE = [{"memberToken": []}, {}]
+
+
+def Last4(**kwargs):  # noqa: N802
+    return Text(4, pattern=r"^\d{4}$", metadata={"example": "5678"}, **kwargs)
+
+
+class BookingBody(Schema):
+    slot_id = Integer(required=True)
+    name = Text(60, min_length=1, required=True)
+
+
+class OwnerQuery(Schema):
+    phone_last4 = Last4()
+
+
+class OwnerBody(Schema):
+    phone_last4 = Last4()
+
+
+class MoveBody(OwnerBody):
+    slot_id = Integer(required=True)
+
+
+class BookingPath(Schema):
+    code = Code(required=True)
+
+
+@blp.get("/consultations/services")
+@blp.response(200)
 def list_services():
-    return jsonify(services=consultations.list_services(db_session()))
+    return {"services": consultations.list_services(db_session())}
 
 
-@bp.get("/consultations/slots")
-def available_slots():
-    return jsonify(slots=consultations.available_slots(
-        db_session(), validate.required(request.args, "service"),
-        store_code=request.args.get("store"), start=query_datetime("from"), end=query_datetime("to"),
-    ))
+@blp.get("/consultations/slots")
+@blp.arguments(SlotQuery, location="query", as_kwargs=True)
+@blp.response(200)
+def available_slots(service: str, **query):
+    return {"slots": consultations.available_slots(db_session(), service, **query)}
 
 
-@bp.post("/bookings")
-def book():
-    body = json_body()
-    booking = consultations.book(
-        db_session(), validate.required(body, "slot_id"), validate.required(body, "name"),
-        validate.required(body, "phone"),
-    )
-    return jsonify(booking), 201
+@blp.post("/bookings")
+@limiter.limit("10 per minute;50 per hour")
+@blp.doc(security=[{"memberToken": []}])
+@blp.arguments(BookingBody)
+@blp.response(201)
+def book(body: dict):
+    return consultations.book(db_session(), body["slot_id"], body["name"], signed_in_member())
 
 
-@bp.get("/bookings/<code>")
-def get_booking(code: str):
-    return jsonify(consultations.booking_dict(consultations.get_booking(db_session(), code)))
+@blp.get("/bookings/<code>")
+@limiter.limit(LOOKUP_LIMIT)
+@blp.doc(security=MEMBER_OR_CODE)
+@blp.arguments(BookingPath, location="path", as_kwargs=True)
+@blp.arguments(OwnerQuery, location="query", as_kwargs=True)
+@blp.response(200)
+def get_booking(code: str, phone_last4: str | None = None):
+    return consultations.get_booking(db_session(), code, phone_last4=phone_last4, member=optional_member())
 
 
-@bp.post("/bookings/<code>/cancel")
-def cancel_booking(code: str):
-    return jsonify(consultations.cancel(db_session(), code))
+@blp.post("/bookings/<code>/cancel")
+@limiter.limit(LOOKUP_LIMIT)
+@blp.doc(security=MEMBER_OR_CODE)
+@blp.arguments(BookingPath, location="path", as_kwargs=True)
+@blp.arguments(OwnerBody, as_kwargs=True)
+@blp.response(200)
+def cancel_booking(code: str, phone_last4: str | None = None):
+    return consultations.cancel(db_session(), code, phone_last4=phone_last4, member=optional_member())
 
 
-@bp.post("/bookings/<code>/reschedule")
-def reschedule_booking(code: str):
-    return jsonify(consultations.reschedule(db_session(), code, validate.required(json_body(), "slot_id")))
+@blp.post("/bookings/<code>/reschedule")
+@limiter.limit(LOOKUP_LIMIT)
+@blp.doc(security=MEMBER_OR_CODE)
+@blp.arguments(BookingPath, location="path", as_kwargs=True)
+@blp.arguments(MoveBody, as_kwargs=True)
+@blp.response(200)
+def reschedule_booking(code: str, slot_id: int, phone_last4: str | None = None):
+    return consultations.reschedule(db_session(), code, slot_id, phone_last4=phone_last4, member=optional_member())

@@ -1,19 +1,30 @@
-from flask import jsonify
+from marshmallow import Schema
 
-from ..auth import require_role
 from ..database import db_session
 from ..store import handoffs
-from . import bp
-from .params import json_body
+from .base import Blueprint, Choice, Text, requires
+
+blp = Blueprint("handoffs", __name__, description="Chats handed over to a store advisor")
 
 
-@bp.post("/handoffs")
-@require_role("service", "staff")
-def create_handoff():
-    return jsonify(handoffs.create(db_session(), json_body())), 201
+class HandoffBody(Schema):
+    sender_id = Text(120, min_length=1, required=True)
+    channel = Text(30, min_length=1)
+    lang = Choice(("zh", "en"))
+    reason = Choice(handoffs.REASONS)
+    summary = Text(4000, min_length=1)
 
 
-@bp.get("/handoffs")
-@require_role("staff")
+@blp.post("/handoffs")
+@requires("service", "staff")
+@blp.arguments(HandoffBody)
+@blp.response(201)
+def create_handoff(body: dict):
+    return handoffs.create(db_session(), body)
+
+
+@blp.get("/handoffs")
+@requires("staff")
+@blp.response(200)
 def open_handoffs():
-    return jsonify(handoffs=handoffs.open_requests(db_session()))
+    return {"handoffs": handoffs.open_requests(db_session())}

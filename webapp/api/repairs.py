@@ -1,24 +1,44 @@
-from flask import jsonify, request
+from marshmallow import Schema
 
-from ..auth import require_role
 from ..database import db_session
-from ..store import repairs, validate
-from . import bp
-from .params import json_body
+from ..limits import limiter
+from ..store import repairs
+from ..store.models import REPAIR_STATUSES
+from .base import Blueprint, Choice, MomentText, Text, requires
+
+blp = Blueprint("repairs", __name__, description="Repair progress for its owner, timeline events by staff")
 
 
-@bp.get("/repairs/<ticket_id>")
-def repair_status(ticket_id: str):
-    return jsonify(repairs.ticket_status(db_session(), ticket_id, request.args.get("phone_last4")))
+class TicketPath(Schema):
+    ticket_id = Text(8, pattern=r"^[Rr]-?\d{5}$", required=True, metadata={"example": "R-20417"})
 
 
-@bp.post("/repairs/<ticket_id>/events")
-@require_role("staff")
-def add_repair_event(ticket_id: str):
-    body = json_body()
-    ticket = repairs.add_event(
-        db_session(), ticket_id, validate.required(body, "status"),
-        note_zh=body.get("note_zh", ""), note_en=body.get("note_en", ""), staff=body.get("staff", ""),
-        engineer=body.get("engineer"), eta=body.get("eta"),
-    )
-    return jsonify(ticket), 201
+class OwnerQuery(Schema):
+    phone_last4 = Text(4, pattern=r"^\d{4}$", required=True, metadata={"example": "5678"})
+
+
+class EventBody(Schema):
+    status = Choice(REPAIR_STATUSES, required=True)
+    note_zh = Text(500)
+    note_en = Text(500)
+    staff = Text(60)
+    engineer = Text(60)
+    eta = MomentText()
+
+
+@blp.get("/repairs/<ticket_id>")
+@limiter.limit("10 per minute;100 per hour")  # one client cannot sweep "0000" across every ticket id
+@blp.arguments(TicketPath, location="path", as_kwargs=True)
+@blp.arguments(OwnerQuery, location="query", as_kwargs=True)
+@blp.response(200)
+def repair_status(ticket_id: str, phone_last4: str):
+    return repairs.ticket_status(db_session(), ticket_id, phone_last4)
+
+
+@blp.post("/repairs/<ticket_id>/events")
+@requires("staff")
+@blp.arguments(TicketPath, location="path", as_kwargs=True)
+@blp.arguments(EventBody)
+@blp.response(201)
+def add_repair_event(body: dict, ticket_id: str):
+    return repairs.add_event(db_session(), ticket_id, **body)

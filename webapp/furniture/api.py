@@ -1,12 +1,78 @@
 import io
 
 import segno
-from flask import jsonify, request, url_for
+from flask import request, url_for
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields
 
-from ..api import bp as api_bp
-from ..api.params import json_body, origin_args, query_number
+from tryon.floorplan import WALLS
+
+from ..api.base import Blueprint, Choice, Code, Items, Number, Text, json_body
+from ..api.catalog import OriginQuery, origin
 from ..database import db_session
-from ..store import StoreError, furniture
+from ..store import furniture
+
+blp = Blueprint("furniture_api", __name__, description="Furniture with 3D models, rooms, room plans")
+
+
+class Door(Schema):
+    wall = Choice(WALLS, required=True)
+    offset = Number(0, 50, required=True)
+    width = Number(0.5, 3, required=True)
+    hinge = Choice(("left", "right"))
+    swings_in = fields.Boolean()
+
+
+class Window(Schema):
+    wall = Choice(WALLS, required=True)
+    offset = Number(0, 50, required=True)
+    width = Number(0.2, 10, required=True)
+    sill_height = Number(0, 3)
+
+
+class Room(Schema):
+    width = Number(0.5, 50, required=True)
+    depth = Number(0.5, 50, required=True)
+    height = Number(1.8, 10)
+    doors = Items(fields.Nested(Door), 20)
+    windows = Items(fields.Nested(Window), 20)
+
+
+class ScanUpload(Schema):
+    scan = Upload(required=True, metadata={"description": "GLB, OBJ or PLY"})
+
+
+class PlanItem(Schema):
+    id = Text(40, min_length=1)
+    sku = Code(required=True)
+    variant = Code(allow_none=True)
+    x = Number(-50, 100, required=True)
+    z = Number(-50, 100, required=True)
+    rotation = Number(-3600, 3600)
+    elevation = Number(-10, 10)
+
+
+class Plan(Schema):
+    room = fields.Nested(Room, required=True)
+    items = Items(fields.Nested(PlanItem), furniture.MAX_ITEMS)
+    walkway = Number(0.3, 2.0)
+    store = Code()
+    lat = Number(-90, 90)
+    lon = Number(-180, 180)
+
+
+class FitsQuery(OriginQuery):
+    width = Number(0.1, 50, required=True)
+    depth = Number(0.1, 50, required=True)
+    height = Number(0.1, 10)
+
+
+class SkuPath(Schema):
+    sku = Code(required=True)
+
+
+class PlanPath(Schema):
+    code = Code(required=True)
 
 
 def _with_urls(item: dict) -> dict:
@@ -16,39 +82,44 @@ def _with_urls(item: dict) -> dict:
             "page_url": url_for("furniture.viewer", sku=item["sku"])}
 
 
-@api_bp.get("/furniture")
+@blp.get("/furniture")
+@blp.response(200)
 def list_furniture():
-    return jsonify(items=[_with_urls(i) for i in furniture.list_furniture(db_session())])
+    return {"items": [_with_urls(i) for i in furniture.list_furniture(db_session())]}
 
 
-@api_bp.get("/furniture/fits")
-def what_fits():
-    origin = origin_args()
-    width, depth = query_number("width", minimum=0.1, maximum=50), query_number("depth", minimum=0.1, maximum=50)
-    if width is None or depth is None:
-        raise StoreError("missing_field", field="width/depth")
-    items = furniture.what_fits(db_session(), width, depth, query_number("height", minimum=0.1, maximum=10), origin)
-    return jsonify(items=[_with_urls(i) for i in items])
+@blp.get("/furniture/fits")
+@blp.arguments(FitsQuery, location="query")
+@blp.response(200)
+def what_fits(query: dict):
+    items = furniture.what_fits(db_session(), query["width"], query["depth"], query.get("height"), origin(query))
+    return {"items": [_with_urls(i) for i in items]}
 
 
-@api_bp.get("/furniture/<sku>")
+@blp.get("/furniture/<sku>")
+@blp.arguments(SkuPath, location="path", as_kwargs=True)
+@blp.response(200)
 def get_furniture(sku: str):
-    return jsonify(_with_urls(furniture.get_furniture(db_session(), sku)))
+    return _with_urls(furniture.get_furniture(db_session(), sku))
 
 
-@api_bp.post("/rooms")
+@blp.post("/rooms")
+@blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": Room},
+                                                     "multipart/form-data": {"schema": ScanUpload}}})
+@blp.response(200)
 def make_room():
     """A room from dimensions (JSON) or from a scan upload (multipart ``scan``: GLB, OBJ, PLY)."""
     upload = request.files.get("scan")
     if upload is not None:
-        file_type = (upload.filename or "").rsplit(".", 1)[-1]
-        return jsonify(furniture.room_from_scan(upload.read(), file_type))
-    return jsonify(furniture.room_dict(furniture.parse_room(json_body())))
+        return furniture.room_from_scan(upload.read(), (upload.filename or "").rsplit(".", 1)[-1])
+    return furniture.room_dict(furniture.parse_room(json_body(Room)))
 
 
-@api_bp.post("/plans/check")
-def check_plan():
-    return jsonify(furniture.check_plan(db_session(), json_body()))
+@blp.post("/plans/check")
+@blp.arguments(Plan)
+@blp.response(200)
+def check_plan(plan: dict):
+    return furniture.check_plan(db_session(), plan)
 
 
 def _share(code: str) -> dict:
@@ -58,13 +129,17 @@ def _share(code: str) -> dict:
     return {"share_url": link, "qr_svg": svg.getvalue().decode()}
 
 
-@api_bp.post("/plans")
-def save_plan():
-    saved = furniture.save_plan(db_session(), json_body())
-    return jsonify({**saved, **_share(saved["code"])}), 201
+@blp.post("/plans")
+@blp.arguments(Plan)
+@blp.response(201)
+def save_plan(plan: dict):
+    saved = furniture.save_plan(db_session(), plan)
+    return {**saved, **_share(saved["code"])}
 
 
-@api_bp.get("/plans/<code>")
+@blp.get("/plans/<code>")
+@blp.arguments(PlanPath, location="path", as_kwargs=True)
+@blp.response(200)
 def get_plan(code: str):
     plan = furniture.get_plan(db_session(), code)
-    return jsonify({**plan, **_share(plan["code"])})
+    return {**plan, **_share(plan["code"])}

@@ -6,6 +6,10 @@
   const IDLE_MS = 90_000;
   let idle = null;
   function handOver() {
+    const token = localStorage.getItem("storelens-member-token");
+    if (token) {  // the server forgets this kiosk's sign-in too, so the token is worthless if copied
+      fetch("/api/v1/auth/sign-out", { method: "POST", headers: { "X-Member-Token": token }, keepalive: true });
+    }
     localStorage.clear();
     sessionStorage.clear();
     location.replace(`${location.pathname}?kiosk=1`);

@@ -2,22 +2,30 @@
 
 A seat is taken with one conditional UPDATE (``booked = booked + 1 WHERE booked <
 capacity``), so concurrent bookings can never overfill a slot on SQLite or PostgreSQL.
+A booking is changed only by an UPDATE conditioned on the slot and status it was read with,
+so a move or cancel that lost a race changes nothing. Booking needs a verified member, whose
+row is locked before their bookings are counted.
+
+A booking opens by its long link code alone, or by its short code with the phone's last 4
+digits, or by its short code for the signed-in member who made it; names and phones shown
+are masked.
 """
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from . import timeutil, validate
+from . import codes, timeutil, validate
 from .catalog import get_store, store_dict
-from .codes import new_code
 from .db import unit_of_work
 from .errors import StoreError
-from .models import Booking, ConsultationService, TimeSlot
+from .members import mask_phone
+from .models import Booking, ConsultationService, Member, TimeSlot
 
 MAX_RANGE_DAYS = 31
+MAX_ACTIVE_BOOKINGS = 3  # upcoming confirmed bookings one member may hold
 
 
 def service_dict(service: ConsultationService) -> dict:
@@ -37,18 +45,23 @@ def slot_dict(slot: TimeSlot) -> dict:
     }
 
 
-def booking_dict(booking: Booking) -> dict:
+def booking_dict(booking: Booking, member: Member | None = None) -> dict:
+    """The phone is always masked; only the signed-in owner sees the full name and the link code."""
+    owner = member is not None and booking.member_id == member.id
     slot = booking.slot
-    return {
+    result = {
         "code": booking.code,
         "status": booking.status,
-        "name": booking.name,
-        "phone": booking.phone,
+        "name": booking.name if owner else booking.name[:1] + "*",
+        "phone": mask_phone(booking.phone),
         "service": service_dict(slot.service),
         "store": store_dict(slot.store),
         "slot": slot_dict(slot),
         "created_at": timeutil.to_iso(booking.created_at),
     }
+    if owner:
+        result["link_code"] = booking.link_code
+    return result
 
 
 def list_services(session: Session) -> list[dict]:
@@ -90,19 +103,22 @@ def available_slots(
     return [slot_dict(s) for s in session.scalars(query)]
 
 
-def _take_seat(session: Session, slot_id: object, now: datetime) -> TimeSlot:
+def _open_slot(session: Session, slot_id: object, now: datetime) -> TimeSlot:
     slot = session.get(TimeSlot, validate.integer(slot_id, "slot_id", minimum=1))
     if slot is None:
         raise StoreError("slot_not_found", 404)
     if slot.starts_at <= now:
         raise StoreError("slot_in_past", 422)
+    return slot
+
+
+def _take_seat(session: Session, slot_id: int) -> None:
     taken = session.execute(
-        update(TimeSlot).where(TimeSlot.id == slot.id, TimeSlot.booked < TimeSlot.capacity)
+        update(TimeSlot).where(TimeSlot.id == slot_id, TimeSlot.booked < TimeSlot.capacity)
         .values(booked=TimeSlot.booked + 1)
     ).rowcount
     if not taken:
         raise StoreError("slot_full", 409)
-    return slot
 
 
 def _release_seat(session: Session, slot_id: int) -> None:
@@ -110,60 +126,140 @@ def _release_seat(session: Session, slot_id: int) -> None:
                     .values(booked=TimeSlot.booked - 1))
 
 
+def lock_member(session: Session, member: Member) -> None:
+    """Lock the member's row before counting or erasing, so one member's parallel bookings (and an erasure)
+    go one at a time; a member erased meanwhile (tokens revoked, phone gone) no longer books."""
+    locked = session.execute(
+        update(Member).where(Member.id == member.id, Member.erased_at.is_(None)).values(name=Member.name)
+    ).rowcount
+    if not locked:
+        raise StoreError("sign_in_required", 401)
+
+
+def _active_bookings(session: Session, member: Member, now: datetime) -> int:
+    return session.scalar(
+        select(func.count()).select_from(Booking).join(TimeSlot, Booking.slot_id == TimeSlot.id)
+        .where(Booking.member_id == member.id, Booking.status == "confirmed", TimeSlot.starts_at > now)
+    )
+
+
 @unit_of_work
-def book(session: Session, slot_id: object, name: object, phone: object, now: datetime | None = None) -> dict:
+def book(session: Session, slot_id: object, name: object, member: Member, now: datetime | None = None) -> dict:
+    """Book a seat for a verified member (phone from the member), up to MAX_ACTIVE_BOOKINGS upcoming."""
     now = now or timeutil.now()
     if not isinstance(name, str) or not name.strip() or len(name.strip()) > 60:
         raise StoreError("invalid_field", field="name", reason="a name up to 60 characters")
-    number = validate.phone(phone)
-    slot = _take_seat(session, slot_id, now)
-    booking = Booking(code=new_code("BK", 6), slot_id=slot.id, name=name.strip(), phone=number,
-                      status="confirmed", created_at=now)
+    slot = _open_slot(session, slot_id, now)
+    lock_member(session, member)
+    if _active_bookings(session, member, now) >= MAX_ACTIVE_BOOKINGS:
+        raise StoreError("booking_limit_reached", 409, limit=MAX_ACTIVE_BOOKINGS)
+    _take_seat(session, slot.id)
+    booking = Booking(code=codes.new_code("BK", 6), link_code=codes.new_link_code(), member_id=member.id,
+                      slot_id=slot.id, name=name.strip(), phone=member.phone, status="confirmed", created_at=now)
     session.add(booking)
     session.flush()
     session.refresh(slot)
-    return booking_dict(booking)
+    return booking_dict(booking, member)
 
 
-def get_booking(session: Session, code: object) -> Booking:
-    booking = session.scalar(select(Booking).where(Booking.code == str(code).strip().upper())) if code else None
-    if booking is None:
-        raise StoreError("booking_not_found", 404, booking=code)
+def find_booking(
+    session: Session, code: object, *, phone_last4: object = None, member: Member | None = None
+) -> Booking:
+    """The booking ``code`` opens: a link code alone, a short code with the phone's last 4 digits
+    or for the signed-in member who made it. Every miss is the same 404, so nothing leaks."""
+    text = str(code or "").strip()
+    if len(text) == codes.LINK_CODE_LENGTH:
+        booking = session.scalar(select(Booking).where(Booking.link_code == text))
+        opened = booking is not None
+    else:
+        if phone_last4 is None and member is None:
+            raise StoreError("missing_field", field="phone_last4")
+        digits = None if phone_last4 is None else codes.phone_last4(phone_last4)
+        booking = session.scalar(select(Booking).where(Booking.code == text.upper())) if text else None
+        opened = booking is not None and (
+            (member is not None and booking.member_id == member.id)
+            or (digits is not None and codes.last4_matches(booking.phone, digits))
+        )
+    if not opened:
+        raise StoreError("booking_not_found", 404)
     return booking
 
 
-def _active_booking(session: Session, code: object) -> Booking:
-    booking = get_booking(session, code)
+def get_booking(session: Session, code: object, *, phone_last4: object = None, member: Member | None = None) -> dict:
+    return booking_dict(find_booking(session, code, phone_last4=phone_last4, member=member), member)
+
+
+def member_bookings(session: Session, member: Member) -> list[dict]:
+    """All of a member's bookings, newest first."""
+    query = (select(Booking).where(Booking.member_id == member.id)
+             .order_by(Booking.created_at.desc(), Booking.id.desc()))
+    return [booking_dict(b, member) for b in session.scalars(query)]
+
+
+def _changeable(session: Session, code: object, phone_last4: object, member: Member | None, now: datetime) -> Booking:
+    booking = find_booking(session, code, phone_last4=phone_last4, member=member)
     if booking.status == "cancelled":
         raise StoreError("booking_cancelled", 409)
+    if booking.slot.starts_at <= now:
+        raise StoreError("booking_started", 409)
     return booking
 
 
-@unit_of_work
-def cancel(session: Session, code: object, now: datetime | None = None) -> dict:
-    booking = _active_booking(session, code)
-    cancelled = session.execute(
-        update(Booking).where(Booking.id == booking.id, Booking.status == "confirmed")
-        .values(status="cancelled", cancelled_at=now or timeutil.now())
+def _change(session: Session, booking: Booking, **values: object) -> None:
+    """Change the booking only as it was read: a concurrent move or cancel makes this one fail."""
+    changed = session.execute(
+        update(Booking).where(Booking.id == booking.id, Booking.slot_id == booking.slot_id,
+                              Booking.status == "confirmed").values(**values)
     ).rowcount
-    if not cancelled:  # a concurrent cancel got there first
-        raise StoreError("booking_cancelled", 409)
-    _release_seat(session, booking.slot_id)
+    if not changed:
+        raise StoreError("booking_changed", 409)
+
+
+@unit_of_work
+def cancel(
+    session: Session, code: object, *, phone_last4: object = None, member: Member | None = None,
+    now: datetime | None = None,
+) -> dict:
+    now = now or timeutil.now()
+    booking = _changeable(session, code, phone_last4, member, now)
+    slot_id = booking.slot_id
+    _change(session, booking, status="cancelled", cancelled_at=now)
+    _release_seat(session, slot_id)
     session.refresh(booking)
     session.refresh(booking.slot)
-    return booking_dict(booking)
+    return booking_dict(booking, member)
 
 
 @unit_of_work
-def reschedule(session: Session, code: object, new_slot_id: object, now: datetime | None = None) -> dict:
+def reschedule(
+    session: Session, code: object, new_slot_id: object, *, phone_last4: object = None,
+    member: Member | None = None, now: datetime | None = None,
+) -> dict:
+    """Move a booking in one transaction: the move, the new seat and the old seat's release."""
     now = now or timeutil.now()
-    booking = _active_booking(session, code)
-    if validate.integer(new_slot_id, "slot_id", minimum=1) == booking.slot_id:
+    booking = _changeable(session, code, phone_last4, member, now)
+    new_slot = _open_slot(session, new_slot_id, now)
+    old_slot_id = booking.slot_id
+    if new_slot.id == old_slot_id:
         raise StoreError("booking_same_slot", 409)
-    new_slot = _take_seat(session, new_slot_id, now)
-    _release_seat(session, booking.slot_id)
-    booking.slot_id = new_slot.id
-    session.flush()
+    _change(session, booking, slot_id=new_slot.id)
+    seats = {new_slot.id: _take_seat, old_slot_id: _release_seat}
+    for slot_id in sorted(seats):  # slot rows locked in id order, so crossing moves never deadlock
+        seats[slot_id](session, slot_id)
     session.refresh(booking)
     session.refresh(new_slot)
-    return booking_dict(booking)
+    return booking_dict(booking, member)
+
+
+def cancel_upcoming(session: Session, member: Member, now: datetime) -> int:
+    """Cancel the member's bookings that have not started (on erasure), freeing their seats; the caller
+    holds ``lock_member`` and commits."""
+    upcoming = session.scalars(
+        select(Booking).join(TimeSlot, Booking.slot_id == TimeSlot.id)
+        .where(Booking.member_id == member.id, Booking.status == "confirmed", TimeSlot.starts_at > now)
+    ).all()
+    for booking in upcoming:
+        slot_id = booking.slot_id
+        _change(session, booking, status="cancelled", cancelled_at=now)
+        _release_seat(session, slot_id)
+    return len(upcoming)

@@ -20,7 +20,8 @@ from .db import unit_of_work
 from .errors import StoreError
 from .models import Product, RoomPlan
 
-MAX_ITEMS = 100
+MAX_ITEMS = 60  # a room holds far fewer; each answer stays small (pairs of items are checked)
+MAX_PROBLEMS = 50  # more is a pile-up: the first ones say what to move, and the answer stays bounded
 FREE_DELIVERY_FROM = Decimal("3000")
 DELIVERY_FEE = Decimal("199")
 PROBLEM_STATUS = {"invalid_model": 400, "empty_model": 422, "model_too_complex": 413, "model_size_mismatch": 422}
@@ -216,7 +217,7 @@ def check_plan(session: Session, body: dict) -> dict:
     names = {item.id: (product.name_zh, product.name_en) for item, product, _ in placed}
     problems = floorplan.check(room, [item for item, _, _ in placed], walkway)
     return {"fits": not any(p.severity == "error" for p in problems),
-            "problems": [_problem_dict(p, names, walkway) for p in problems],
+            "problems": [_problem_dict(p, names, walkway) for p in problems[:MAX_PROBLEMS]],
             "quote": quote(session, placed, _origin(body))}
 
 

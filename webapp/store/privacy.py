@@ -8,34 +8,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, text, update
 from sqlalchemy.orm import Session
 
-from . import timeutil
+from . import consultations, timeutil
 from .db import unit_of_work
 from .members import member_for_token, revoke_all_tokens
-from .models import Booking, Look, SignInCode, SkinAnalysis, TimeSlot
+from .models import Booking, Look, SignInCode, SkinAnalysis
 
 
 @unit_of_work
 def _erase(session: Session, token: object, now: datetime) -> dict:
     member = member_for_token(session, token)
+    consultations.lock_member(session, member)  # no booking slips in while the member is erased
     looks = session.execute(delete(Look).where(Look.member_id == member.id)).rowcount
     analyses = session.execute(delete(SkinAnalysis).where(SkinAnalysis.member_id == member.id)).rowcount
-    upcoming = session.scalars(
-        select(Booking).join(TimeSlot).where(Booking.member_id == member.id, Booking.status == "confirmed",
-                                             TimeSlot.starts_at > now)
-    ).all()
-    for booking in upcoming:
-        session.execute(update(TimeSlot).where(TimeSlot.id == booking.slot_id, TimeSlot.booked > 0)
-                        .values(booked=TimeSlot.booked - 1))
-        booking.status, booking.cancelled_at = "cancelled", now
+    cancelled = consultations.cancel_upcoming(session, member, now)
     bookings = session.execute(update(Booking).where(Booking.member_id == member.id).values(name="", phone="")).rowcount
     revoke_all_tokens(session, member)
     session.execute(delete(SignInCode).where(SignInCode.phone == member.phone))
     member.phone = f"erased-{member.id}"  # unique, and no longer anyone's number
     member.name, member.consent_face_data, member.consent_marketing, member.erased_at = "", False, False, now
-    return {"deleted_looks": looks, "deleted_skin_analyses": analyses, "cancelled_bookings": len(upcoming),
+    return {"deleted_looks": looks, "deleted_skin_analyses": analyses, "cancelled_bookings": cancelled,
             "anonymised_bookings": bookings, "signed_out": True}
 
 

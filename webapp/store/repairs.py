@@ -1,20 +1,27 @@
-"""Repair tickets: progress for the owner (ticket id + phone's last 4 digits), events by staff."""
+"""Repair tickets: progress for the owner (ticket id + phone's last 4 digits, or signed in), events by staff.
+
+Every check by digits is counted by one conditional UPDATE before the digits are compared, and
+the MAX_FAILED_CHECKS-th in a row locks the ticket for LOCK_MINUTES, so parallel guesses get at
+most that many comparisons per lock window. An unknown ticket, wrong digits and a locked ticket
+all get the same answer; the signed-in owner sees their tickets whatever the lock.
+"""
 from __future__ import annotations
 
-import math
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session
+from sqlalchemy import case, or_, select, update
+from sqlalchemy.orm import Session, selectinload
 
-from . import timeutil
+from . import codes, timeutil
 from .db import unit_of_work
 from .errors import StoreError
-from .models import REPAIR_STATUSES, RepairEvent, RepairTicket
+from .models import REPAIR_STATUSES, Member, RepairEvent, RepairTicket
 
 TICKET_ID = re.compile(r"R-?(\d{5})", re.IGNORECASE)
 MAX_FAILED_CHECKS = 5
 LOCK_MINUTES = 15
+RECENT_DAYS = 30  # finished repairs still listed for their owner
 
 STATUS_WORDS = {
     "received": ("已接收", "received"),
@@ -67,27 +74,46 @@ def _get_ticket(session: Session, ticket_id: object) -> RepairTicket:
 
 
 def ticket_status(session: Session, ticket_id: object, phone_last4: object, now: datetime | None = None) -> dict:
-    """The ticket for its owner. Wrong digits count; after 5 the ticket locks for 15 minutes."""
+    """The ticket for whoever gives its owner's last 4 digits; a right answer clears the count and the lock."""
     now = now or timeutil.now()
-    ticket = _get_ticket(session, ticket_id)
-    if ticket.locked_until and ticket.locked_until > now:
-        minutes = math.ceil((ticket.locked_until - now).total_seconds() / 60)
-        session.rollback()
-        raise StoreError("repair_locked", 429, minutes=minutes)
-    digits = str(phone_last4 or "").strip()
-    if not re.fullmatch(r"\d{4}", digits):
-        session.rollback()
-        raise StoreError("invalid_field", field="phone_last4", reason="4 digits")
-    if digits != ticket.member_phone[-4:]:
-        ticket.failed_checks += 1
-        if ticket.failed_checks >= MAX_FAILED_CHECKS:
-            ticket.failed_checks, ticket.locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)
-        session.commit()
-        raise StoreError("repair_verification_failed", 403)
-    if ticket.failed_checks:
-        ticket.failed_checks = 0
+    ticket_id = normalise_ticket_id(ticket_id)
+    digits = codes.phone_last4(phone_last4)
+    last_try = RepairTicket.failed_checks + 1 >= MAX_FAILED_CHECKS
+    counted = session.execute(
+        update(RepairTicket)
+        .where(RepairTicket.id == ticket_id, or_(RepairTicket.locked_until.is_(None), RepairTicket.locked_until <= now))
+        .values(failed_checks=case((last_try, 0), else_=RepairTicket.failed_checks + 1),
+                locked_until=case((last_try, now + timedelta(minutes=LOCK_MINUTES)), else_=RepairTicket.locked_until))
+    ).rowcount
+    session.commit()
+    ticket = session.get(RepairTicket, ticket_id, populate_existing=True)
+    if not counted or not codes.last4_matches(ticket.member_phone, digits):
+        raise StoreError("repair_verification_failed", 403, tries=MAX_FAILED_CHECKS, minutes=LOCK_MINUTES)
+    session.execute(update(RepairTicket).where(RepairTicket.id == ticket_id).values(failed_checks=0, locked_until=None))
     session.commit()
     return ticket_dict(ticket)
+
+
+def ticket_for_member(session: Session, ticket_id: object, member: Member) -> dict:
+    """The signed-in owner's ticket, with no digits and whatever the lock; anyone else's is not found."""
+    ticket_id = normalise_ticket_id(ticket_id)
+    ticket = session.scalar(
+        select(RepairTicket).where(RepairTicket.id == ticket_id, RepairTicket.member_phone == member.phone)
+    )
+    if ticket is None:
+        raise StoreError("ticket_not_found", 404, ticket=ticket_id)
+    return ticket_dict(ticket)
+
+
+def member_tickets(session: Session, member: Member, now: datetime | None = None) -> list[dict]:
+    """A member's open repairs and those finished in the last RECENT_DAYS, newest first."""
+    since = (now or timeutil.now()) - timedelta(days=RECENT_DAYS)
+    tickets = session.scalars(
+        select(RepairTicket).where(RepairTicket.member_phone == member.phone)
+        .options(selectinload(RepairTicket.events), selectinload(RepairTicket.store))
+        .order_by(RepairTicket.created_at.desc(), RepairTicket.id.desc())
+    )
+    return [ticket_dict(t) for t in tickets if t.status != "completed" or t.events[-1].created_at >= since]
 
 
 @unit_of_work
@@ -118,7 +144,8 @@ def add_event(
     if engineer:
         ticket.engineer = engineer
     ticket.status = status
-    session.add(RepairEvent(ticket=ticket, status=status, note_zh=note_zh, note_en=note_en, staff=staff, created_at=now))
+    session.add(RepairEvent(ticket=ticket, status=status, note_zh=note_zh, note_en=note_en, staff=staff,
+                            created_at=now))
     session.flush()
     session.refresh(ticket)
     return ticket_dict(ticket)

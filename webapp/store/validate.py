@@ -1,4 +1,5 @@
-"""Checks for values that come from outside (API bodies, CSV rows, chat slots)."""
+"""Checks for values that reach the store services from outside the JSON API's schemas (CSV rows, the
+CLI, chat slots), and business rules on values (a phone number's form)."""
 from __future__ import annotations
 
 import re
@@ -29,13 +30,6 @@ def required(body: Mapping, field: str) -> object:
     if value is None or value == "":
         raise StoreError("missing_field", field=field)
     return value
-
-
-def text(body: dict, field: str, max_len: int = 120) -> str:
-    value = required(body, field)
-    if not isinstance(value, str) or len(value.strip()) > max_len:
-        raise StoreError("invalid_field", field=field, reason=f"expected text up to {max_len} characters")
-    return value.strip()
 
 
 def integer(value: object, field: str, minimum: int | None = None) -> int:
