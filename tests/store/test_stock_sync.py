@@ -73,3 +73,11 @@ def test_unreadable_files_are_refused_whole(session, data):
     with pytest.raises(StoreError) as caught:
         stock_sync.import_csv(session, data)
     assert caught.value.code == "invalid_csv" and caught.value.status == 400
+
+
+def test_far_off_times_are_row_errors(session):
+    rows = ("store,sku,quantity,updated_at\n"
+            "jingan,LIP-101,5,9999-12-31T23:00:00Z\n"
+            "jingan,LIP-101,5,0001-01-01T00:00:00+09:00\n")
+    report = stock_sync.import_csv(session, rows.encode())
+    assert [(row, e.code) for row, e in report.errors] == [(2, "invalid_field"), (3, "invalid_field")]

@@ -3,6 +3,7 @@ import io
 
 import trimesh
 
+from ..conftest import PUBLIC_URL
 from ..tryon.test_scan import synthetic_room
 
 ROOM = {"width": 4.0, "depth": 3.5, "height": 2.7}
@@ -46,10 +47,10 @@ def test_plan_check_save_and_open(client):
     checked = client.post("/api/v1/plans/check", json={"room": ROOM, "items": items},
                           headers={"Accept-Language": "en"}).get_json()
     assert checked["fits"] is False and checked["problems"][0]["code"] == "overlap"
-    saved = client.post("/api/v1/plans", json={"room": ROOM, "items": items})
-    assert saved.status_code == 201
+    saved = client.post("/api/v1/plans", json={"room": ROOM, "items": items}, headers={"Host": "evil.example"})
+    assert saved.status_code == 201  # the link and QR code still point at the configured site
     body = saved.get_json()
-    assert body["share_url"].endswith(f"/planner?plan={body['code']}") and body["qr_svg"].lstrip().startswith("<")
+    assert body["share_url"] == f"{PUBLIC_URL}/planner?plan={body['code']}" and body["qr_svg"].lstrip().startswith("<")
     reopened = client.get(f"/api/v1/plans/{body['code']}").get_json()
     assert [i["id"] for i in reopened["items"]] == ["a", "b"] and reopened["fits"] is False
     _error(client.get("/api/v1/plans/PZZZZZZ"), 404, "plan_not_found")

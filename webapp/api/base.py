@@ -18,10 +18,10 @@ from werkzeug.datastructures import MultiDict
 
 from ..auth import require_role
 from ..store import StoreError, timeutil
+from ..store.timeutil import YEARS
 from ..store.errors import MESSAGES
 
 MAX_ID = 2**31 - 1  # ids are 32-bit in both databases
-YEARS = (2000, 2100)  # any date outside is a typo, and far-off ones overflow date arithmetic
 JSON_LIMIT = 256 * 1024  # a JSON body is parsed whole in memory; uploads keep MAX_CONTENT_LENGTH
 # no NUL (PostgreSQL text refuses it) and no lone surrogate (not encodable as UTF-8)
 CLEAN_TEXT = r"^[^\x00\ud800-\udfff]*$"

@@ -2,6 +2,8 @@ import io
 
 import segno
 from flask import request, url_for
+
+from ..security import public_url
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
@@ -123,7 +125,7 @@ def check_plan(plan: dict):
 
 
 def _share(code: str) -> dict:
-    link = url_for("furniture.planner", plan=code, _external=True)
+    link = public_url("furniture.planner", plan=code)  # never the request's Host: a forged one would poison QR codes
     svg = io.BytesIO()
     segno.make(link, error="m").save(svg, kind="svg", scale=4, border=2)
     return {"share_url": link, "qr_svg": svg.getvalue().decode()}

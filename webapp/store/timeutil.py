@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from .errors import StoreError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+YEARS = (2000, 2100)  # any date outside is a typo, and far-off ones overflow date arithmetic
 
 
 def now() -> datetime:
@@ -25,8 +26,11 @@ def parse_datetime(text: object, field: str) -> datetime:
         raise StoreError("invalid_field", field=field, reason="expected an ISO 8601 date/time")
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        if not YEARS[0] <= moment.year <= YEARS[1]:  # far-off years overflow the offset conversion
+            raise ValueError(moment.year)
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(SHANGHAI).replace(tzinfo=None)
     except ValueError:
-        raise StoreError("invalid_field", field=field, reason="expected an ISO 8601 date/time") from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(SHANGHAI).replace(tzinfo=None)
+        raise StoreError("invalid_field", field=field,
+                         reason=f"expected an ISO 8601 date/time in {YEARS[0]}–{YEARS[1]}") from None
     return moment
