@@ -1,6 +1,7 @@
 """Shopper-facing pages, and what every page template knows about its request."""
 from flask import Blueprint, render_template, request, url_for
 
+from . import text
 from .i18n import request_language
 
 bp = Blueprint("pages", __name__)
@@ -16,7 +17,9 @@ def page_context() -> dict:
         # path arguments win over a query argument of the same name (/furniture/<sku>?sku=...)
         return url_for(request.endpoint, **(request.args.to_dict() | (request.view_args or {}) | {"lang": code}))
 
-    return {"lang": request_language(), "kiosk": request.args.get("kiosk") == "1", "in_language": in_language}
+    lang = request_language()
+    return {"lang": lang, "kiosk": request.args.get("kiosk") == "1", "in_language": in_language,
+            "page_text": lambda page: text.page_text(page, lang)}
 
 
 @bp.get("/")
