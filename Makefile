@@ -12,6 +12,8 @@ SECRETS := instance/storelens.env
 export HOST WEB_PORT RASA_PORT ACTIONS_PORT
 export RASA_TELEMETRY_ENABLED := false
 export STORELENS_API_URL ?= http://$(HOST):$(WEB_PORT)/api/v1
+# where share links, QR codes and sign-in links point (set it to the site's address in production)
+export STORELENS_PUBLIC_URL ?= http://$(HOST):$(WEB_PORT)
 # the assistant's tracker store (assistant/endpoints.yml): SQLite unless told otherwise
 export RASA_TRACKER_DIALECT ?= sqlite
 export RASA_TRACKER_DB ?= $(CURDIR)/instance/rasa-tracker.db
@@ -79,18 +81,23 @@ $(RASA_VENV)/.installed: assistant/requirements.txt
 	@$(RASA_VENV)/bin/python -c "import rasa, jieba" || { echo "Rasa environment is incomplete."; exit 1; }
 	@touch $@
 
-# Random tokens, made once per machine; read by the web app and the action server.
-$(SECRETS):
+# Random tokens, made once per machine; read by the web app, Rasa and the action server. Checked
+# on every run: a token added since the file was written (STORELENS_ACTIONS_TOKEN, the secret
+# Rasa shows the action server) is appended, and existing ones are kept.
+SECRET_NAMES := STORELENS_SECRET_KEY:32 STORELENS_SERVICE_TOKEN:24 STORELENS_STAFF_TOKEN:24 STORELENS_ACTIONS_TOKEN:24
+$(SECRETS): FORCE
 	@mkdir -p instance
-	@echo "==> Writing $(SECRETS) (service and staff tokens)"
-	@{ echo "STORELENS_SECRET_KEY=$$(openssl rand -hex 32)"; \
-	   echo "STORELENS_SERVICE_TOKEN=$$(openssl rand -hex 24)"; \
-	   echo "STORELENS_STAFF_TOKEN=$$(openssl rand -hex 24)"; } > $@
+	@test -f $@ || { echo "==> Writing $(SECRETS) (secret key, service, staff and action-server tokens)"; \
+		( umask 077; : > $@ ); }
+	@test -z "$$(tail -c1 $@)" || echo >> $@
+	@for entry in $(SECRET_NAMES); do name=$${entry%%:*}; \
+		grep -q "^$$name=" $@ || echo "$$name=$$(openssl rand -hex $${entry##*:})" >> $@ || exit 1; done
 	@chmod 600 $@
+FORCE:
 
-db: app-env
-	@$(VENV)/bin/flask --app webapp init-db
-	@$(VENV)/bin/flask --app webapp build-models
+db: app-env $(SECRETS)
+	@set -a; . ./$(SECRETS); set +a; $(VENV)/bin/flask --app webapp init-db \
+		&& $(VENV)/bin/flask --app webapp build-models
 
 # Retrain only when the assistant's config, domain or data changed.
 train: rasa-env
@@ -111,7 +118,7 @@ run: setup train
 	@echo "  Room planner        http://$(HOST):$(WEB_PORT)/planner"
 	@echo "  JSON API            http://$(HOST):$(WEB_PORT)/api/v1/stores"
 	@echo "  Rasa assistant      http://$(HOST):$(RASA_PORT)/webhooks/rest/webhook"
-	@echo "  Action server       http://$(HOST):$(ACTIONS_PORT)/health"
+	@echo "  Action server       http://127.0.0.1:$(ACTIONS_PORT)/health   (loopback; Rasa only)"
 	@echo "  Ctrl-C stops all of them."
 	@echo
 	@set -a; . ./$(SECRETS); set +a; exec $(VENV)/bin/honcho start -f Procfile

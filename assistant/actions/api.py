@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from http.cookiejar import DefaultCookiePolicy
 from typing import Any
 
 import requests
@@ -15,19 +16,31 @@ class ApiError(Exception):
     status: int
     code: str
     message: str
+    sign_in_url: str | None = None  # with 401 sign_in_required: where the shopper signs in
+
+    @property
+    def sign_in_required(self) -> bool:
+        return self.status == 401 and self.code == "sign_in_required"
 
 
 class StoreApi:
-    """Base URL and token default to STORELENS_API_URL and STORELENS_SERVICE_TOKEN, read per call."""
+    """Base URL and token default to STORELENS_API_URL and STORELENS_SERVICE_TOKEN, read per call.
+
+    ``member`` is a signed-in member's token (from the message's metadata): sent as
+    ``X-Member-Token`` for that one call, never kept here.
+    """
 
     def __init__(self, base_url: str | None = None, token: str | None = None) -> None:
         self._base_url, self._token = base_url, token
         self.session = requests.Session()
+        # one session serves every shopper: it must never keep a cookie from one for the next
+        self.session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
 
-    def _call(self, method: str, path: str, lang: str, **kwargs) -> Any:
+    def _call(self, method: str, path: str, lang: str, member: str | None = None, **kwargs) -> Any:
         base = (self._base_url or os.environ.get("STORELENS_API_URL", "http://127.0.0.1:5000/api/v1")).rstrip("/")
         token = self._token if self._token is not None else os.environ.get("STORELENS_SERVICE_TOKEN", "")
-        headers = {"Accept-Language": lang, **({"Authorization": f"Bearer {token}"} if token else {})}
+        headers = {"Accept-Language": lang, **({"Authorization": f"Bearer {token}"} if token else {}),
+                   **({"X-Member-Token": member} if member else {})}
         try:
             response = self.session.request(method, f"{base}{path}", headers=headers, timeout=TIMEOUT, **kwargs)
         except requests.RequestException:
@@ -35,12 +48,13 @@ class StoreApi:
             raise ApiError(503, "unavailable", unavailable) from None
         body = response.json() if response.content else {}
         if response.status_code >= 400:
-            error = body.get("error", {})
-            raise ApiError(response.status_code, error.get("code", "error"), error.get("message", ""))
+            error = body.get("error", {}) if isinstance(body, dict) else {}
+            raise ApiError(response.status_code, error.get("code", "error"), error.get("message", ""),
+                           error.get("sign_in_url"))
         return body
 
-    def get(self, path: str, lang: str = "zh", **params) -> Any:
-        return self._call("GET", path, lang, params={k: v for k, v in params.items() if v is not None})
+    def get(self, path: str, lang: str = "zh", member: str | None = None, **params) -> Any:
+        return self._call("GET", path, lang, member, params={k: v for k, v in params.items() if v is not None})
 
-    def post(self, path: str, body: dict | None = None, lang: str = "zh") -> Any:
-        return self._call("POST", path, lang, json=body or {})
+    def post(self, path: str, body: dict | None = None, lang: str = "zh", member: str | None = None) -> Any:
+        return self._call("POST", path, lang, member, json=body or {})

@@ -1,5 +1,8 @@
-"""Consultation booking form: service, store, time, name, phone; cancel and reschedule by code.
+"""Consultation booking form: service, store, time, name; cancel and reschedule by code.
 
+Bookings are made, moved and cancelled for the signed-in member (``members.member_token``):
+the form never asks for a phone number, and without a sign-in the shopper is asked to sign in
+before anything else.
 Availability always comes from the API: the asked time is booked only if it is free, and
 otherwise the nearest free slots are offered as buttons.
 """
@@ -16,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from . import timeparse
 from .api import ApiError
 from .common import API, lang_of, names, now, say
-from .phone import validate_phone
+from .members import ask_to_sign_in, member_token
 
 BOOKING_CODE = re.compile(r"\bBK[2-9A-HJ-NP-Z]{6}\b", re.IGNORECASE)
 SERVICE_WORDS = {"makeup": ("化妆", "彩妆", "妆", "makeup", "make-up", "make up"),
@@ -53,13 +56,11 @@ def nearest_free(service: str, store: str, wanted: datetime, lang: str) -> list[
     return sorted(around, key=lambda s: abs(datetime.fromisoformat(s["starts_at"]).replace(tzinfo=None) - wanted))[:OFFERED]
 
 
-def booking_summary(booking: dict, lang: str) -> str:
-    return say(lang,
-               f"已预约：{names(booking['service']['name'], lang)}，{names(booking['store']['name'], lang)}，"
-               f"{slot_label(booking['slot']['starts_at'], lang)}。确认号 {booking['code']}，改期或取消时请提供。",
-               f"Booked: {names(booking['service']['name'], lang)} at {names(booking['store']['name'], lang)}, "
-               f"{slot_label(booking['slot']['starts_at'], lang)}. Your confirmation code is {booking['code']}; "
-               f"quote it to reschedule or cancel.")
+def booking_values(booking: dict, lang: str) -> dict:
+    """What ``utter_booked`` says about a booking."""
+    return {"service_name": names(booking["service"]["name"], lang),
+            "store_name": names(booking["store"]["name"], lang),
+            "when": slot_label(booking["slot"]["starts_at"], lang), "code": booking["code"]}
 
 
 class ValidateBookingForm(FormValidationAction):
@@ -67,6 +68,8 @@ class ValidateBookingForm(FormValidationAction):
         return "validate_booking_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        if not member_token(tracker):  # not signed in: nothing to ask; action_book asks to sign in
+            return []
         if tracker.get_slot("booking_code"):  # rescheduling: only the new time is needed
             return ["date_time"]
         return domain_slots
@@ -77,6 +80,8 @@ class ValidateBookingForm(FormValidationAction):
 
     async def get_validation_events(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
         """The time is (re)checked whenever the service and store it depends on become known or change."""
+        if not member_token(tracker):
+            return []  # not signed in: no times checked or offered before the sign-in
         events = await super().get_validation_events(dispatcher, tracker, domain)
         known = tracker.copy()
         known.add_slots(events)
@@ -149,14 +154,14 @@ class ValidateBookingForm(FormValidationAction):
             return {"customer_name": None}
         return {"customer_name": name}
 
-    def validate_phone(self, value, dispatcher, tracker, domain) -> dict:
-        return validate_phone(value, dispatcher, tracker)
-
     @staticmethod
     def _service_and_store(tracker: Tracker) -> tuple[str | None, str | None]:
         code = tracker.get_slot("booking_code")
-        if code:
-            booking = API.get(f"/bookings/{code}", lang_of(tracker))
+        if code:  # the signed-in member's own booking
+            try:
+                booking = API.get(f"/bookings/{code}", lang_of(tracker), member=member_token(tracker))
+            except ApiError:  # not theirs, or gone: action_book reports it
+                return None, None
             return booking["service"]["code"], booking["store"]["code"]
         store = tracker.get_slot("store")
         return tracker.get_slot("service"), store.removeprefix("store:") if store else None
@@ -174,24 +179,35 @@ class Book(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
         lang = lang_of(tracker)
         code, slot_id = tracker.get_slot("booking_code"), tracker.get_slot("slot_id")
+        token = member_token(tracker)
+        cleared = [SlotSet(s, None) for s in BOOKING_SLOTS]
+        if not token:
+            ask_to_sign_in(dispatcher, lang)
+            return cleared
         try:
             if code:
-                booking = API.post(f"/bookings/{code}/reschedule", {"slot_id": slot_id}, lang)
-            else:
-                booking = API.post("/bookings", {"slot_id": slot_id, "name": tracker.get_slot("customer_name"),
-                                                 "phone": tracker.get_slot("phone")}, lang)
+                booking = API.post(f"/bookings/{code}/reschedule", {"slot_id": slot_id}, lang, member=token)
+            else:  # for the signed-in member, who the API knows by the token
+                booking = API.post("/bookings", {"slot_id": slot_id, "name": tracker.get_slot("customer_name")},
+                                   lang, member=token)
         except ApiError as error:
+            if error.sign_in_required:
+                ask_to_sign_in(dispatcher, lang, error)
+                return cleared
             dispatcher.utter_message(text=error.message)
             if error.code in ("slot_full", "slot_in_past"):  # taken meanwhile: pick again
                 return [SlotSet("date_time", None), SlotSet("slot_id", None), FollowupAction("booking_form")]
-            return [SlotSet(s, None) for s in BOOKING_SLOTS]
-        dispatcher.utter_message(text=booking_summary(booking, lang))
-        return [SlotSet(s, None) for s in BOOKING_SLOTS]
+            return cleared
+        dispatcher.utter_message(response="utter_booked", **booking_values(booking, lang))
+        return cleared
 
 
 class ValidateCancelForm(FormValidationAction):
     def name(self) -> str:
         return "validate_cancel_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        return domain_slots if member_token(tracker) else []  # not signed in: action_cancel_booking says so
 
     async def extract_booking_code(self, dispatcher, tracker: Tracker, domain) -> dict:
         match = BOOKING_CODE.search(tracker.latest_message.get("text") or "")
@@ -204,12 +220,18 @@ class CancelBooking(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
         lang = lang_of(tracker)
-        try:
-            booking = API.post(f"/bookings/{tracker.get_slot('booking_code')}/cancel", {}, lang)
-        except ApiError as error:
-            dispatcher.utter_message(text=error.message)
+        token = member_token(tracker)
+        if not token:  # a code alone opens nobody's booking here: the member who made it signs in
+            ask_to_sign_in(dispatcher, lang)
             return [SlotSet("booking_code", None)]
-        dispatcher.utter_message(text=say(lang, f"已取消 {slot_label(booking['slot']['starts_at'], lang)} 的预约（{booking['code']}）。",
-                                          f"Cancelled your booking for {slot_label(booking['slot']['starts_at'], lang)} "
-                                          f"({booking['code']})."))
+        try:
+            booking = API.post(f"/bookings/{tracker.get_slot('booking_code')}/cancel", {}, lang, member=token)
+        except ApiError as error:
+            if error.sign_in_required:
+                ask_to_sign_in(dispatcher, lang, error)
+            else:
+                dispatcher.utter_message(text=error.message)
+            return [SlotSet("booking_code", None)]
+        dispatcher.utter_message(response="utter_booking_cancelled",
+                                 when=slot_label(booking["slot"]["starts_at"], lang), code=booking["code"])
         return [SlotSet("booking_code", None)]

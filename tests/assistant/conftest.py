@@ -2,6 +2,7 @@
 port with its own seeded SQLite database (no mocks of our own API)."""
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 
@@ -26,3 +27,25 @@ def api(web_app):
     from actions.api import StoreApi
 
     return StoreApi(web_app, stack.STAFF_TOKEN)
+
+
+_phones = itertools.count(13311000001)
+
+
+@pytest.fixture(scope="session")
+def new_phone():
+    """A phone number no other test has used (sign-in codes are limited per phone)."""
+    return lambda: str(next(_phones))
+
+
+@pytest.fixture(scope="session")
+def sign_in(web_app):
+    """``sign_in(phone) -> member token``, through the web app's SMS sign-in."""
+    return lambda phone: stack.sign_in(web_app, phone)
+
+
+@pytest.fixture(scope="session")
+def assistant(web_app, tmp_path_factory):
+    """Rasa and the action server, started from the Procfile's lines."""
+    with stack.assistant_stack(web_app, tmp_path_factory.mktemp("rasa")) as started:
+        yield started

@@ -1,8 +1,9 @@
 """The whole chain: Rasa (trained model) → action server → web app, over the REST channel.
 
-A Chinese and an English shopper each book a consultation in their own words; the booking
-must then exist in the store, through the API. A shade named mid-sentence in Chinese is
-understood as the product.
+A Chinese and an English shopper, each signed in (the web app sends the member token as
+message metadata), book a consultation in their own words without being asked for a phone;
+the booking must then exist in the store for that member, through the API. A shade named
+mid-sentence in Chinese is understood as the product.
 """
 from __future__ import annotations
 
@@ -11,51 +12,58 @@ import re
 import pytest
 import requests
 
-from . import stack
-
 CODE = re.compile(r"BK[2-9A-HJ-NP-Z]{6}")
 
 
 @pytest.fixture(scope="module")
-def rasa_webhook(web_app, tmp_path_factory):
-    with stack.assistant(web_app, tmp_path_factory.mktemp("rasa")) as webhook:
-        yield webhook
+def rasa_webhook(assistant):
+    return assistant.webhook
 
 
-def say(webhook: str, sender: str, text: str) -> str:
-    replies = requests.post(webhook, json={"sender": sender, "message": text}, timeout=60).json()
+def say(webhook: str, sender: str, text: str, token: str | None = None) -> str:
+    body = {"sender": sender, "message": text, **({"metadata": {"member_token": token}} if token else {})}
+    replies = requests.post(webhook, json=body, timeout=60).json()
     return "\n".join(r.get("text", "") for r in replies)
 
 
-def converse(webhook: str, sender: str, turns: list[tuple[str, str]]) -> str:
+def converse(webhook: str, sender: str, turns: list[tuple[str, str]], token: str | None = None) -> str:
     reply = ""
     for text, expected in turns:
-        reply = say(webhook, sender, text)
+        reply = say(webhook, sender, text, token)
         assert re.search(expected, reply), f"after {text!r} expected /{expected}/, got {reply!r}"
+        assert not re.search("手机号|mobile number|phone number", reply), f"asked for a phone: {reply!r}"
     return reply
 
 
-def test_chinese_booking(rasa_webhook, api):
+def test_chinese_booking(rasa_webhook, api, sign_in, new_phone):
+    token = sign_in(new_phone())
     last = converse(rasa_webhook, "e2e-zh", [
         ("帮我约周六下午三点的化妆咨询", "哪家门店"),
         ("静安", "怎么称呼"),
-        ("李雷", "手机号"),
-        ("13812345678", "确认号"),
-    ])
-    booking = api.get(f"/bookings/{CODE.search(last).group(0)}")
+        ("李雷", "确认号"),
+    ], token)
+    code = CODE.search(last).group(0)
+    booking = api.get(f"/bookings/{code}", member=token)
     assert booking["service"]["code"] == "makeup" and booking["store"]["code"] == "jingan"
     assert booking["slot"]["starts_at"][11:16] == "15:00" and booking["name"] == "李雷"
+    assert code in str(api.get("/members/me/bookings", member=token))
 
 
-def test_english_booking(rasa_webhook, api):
+def test_english_booking(rasa_webhook, api, sign_in, new_phone):
+    token = sign_in(new_phone())
     last = converse(rasa_webhook, "e2e-en", [
         ("book a makeup consultation at Xujiahui tomorrow 3pm", "name"),
-        ("Lucy", "mobile number"),
-        ("13912345678", "confirmation code"),
-    ])
-    booking = api.get(f"/bookings/{CODE.search(last).group(0)}")
+        ("Lucy", "confirmation code"),
+    ], token)
+    code = CODE.search(last).group(0)
+    booking = api.get(f"/bookings/{code}", member=token)
     assert booking["store"]["code"] == "xujiahui" and booking["slot"]["starts_at"][11:16] == "15:00"
-    assert booking["phone"] == "13912345678"
+    assert code in str(api.get("/members/me/bookings", member=token))
+
+
+def test_booking_before_signing_in_asks_to_sign_in_first(rasa_webhook):
+    reply = say(rasa_webhook, "e2e-anonymous", "帮我约周六下午三点的化妆咨询")
+    assert "登录" in reply and "哪家门店" not in reply and not CODE.search(reply)
 
 
 def test_chinese_stock_question_names_the_shade_mid_sentence(rasa_webhook):
