@@ -27,7 +27,8 @@ class StoreApi:
     """Base URL and token default to STORELENS_API_URL and STORELENS_SERVICE_TOKEN, read per call.
 
     ``member`` is a signed-in member's token (from the message's metadata): sent as
-    ``X-Member-Token`` for that one call, never kept here.
+    ``X-Member-Token`` for that one call, never kept here. ``conversation`` (the sender id) lets
+    the API ration lookups per shopper rather than for all chats together.
     """
 
     def __init__(self, base_url: str | None = None, token: str | None = None) -> None:
@@ -36,11 +37,13 @@ class StoreApi:
         # one session serves every shopper: it must never keep a cookie from one for the next
         self.session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
 
-    def _call(self, method: str, path: str, lang: str, member: str | None = None, **kwargs) -> Any:
+    def _call(self, method: str, path: str, lang: str, member: str | None = None, conversation: str | None = None,
+              **kwargs) -> Any:
         base = (self._base_url or os.environ.get("STORELENS_API_URL", "http://127.0.0.1:5000/api/v1")).rstrip("/")
         token = self._token if self._token is not None else os.environ.get("STORELENS_SERVICE_TOKEN", "")
         headers = {"Accept-Language": lang, **({"Authorization": f"Bearer {token}"} if token else {}),
-                   **({"X-Member-Token": member} if member else {})}
+                   **({"X-Member-Token": member} if member else {}),
+                   **({"X-Chat-Sender": conversation} if conversation else {})}
         try:
             response = self.session.request(method, f"{base}{path}", headers=headers, timeout=TIMEOUT, **kwargs)
         except requests.RequestException:
@@ -53,8 +56,11 @@ class StoreApi:
                            error.get("sign_in_url"))
         return body
 
-    def get(self, path: str, lang: str = "zh", member: str | None = None, **params) -> Any:
-        return self._call("GET", path, lang, member, params={k: v for k, v in params.items() if v is not None})
+    def get(self, path: str, lang: str = "zh", member: str | None = None, conversation: str | None = None,
+            **params) -> Any:
+        return self._call("GET", path, lang, member, conversation,
+                          params={k: v for k, v in params.items() if v is not None})
 
-    def post(self, path: str, body: dict | None = None, lang: str = "zh", member: str | None = None) -> Any:
-        return self._call("POST", path, lang, member, json=body or {})
+    def post(self, path: str, body: dict | None = None, lang: str = "zh", member: str | None = None,
+             conversation: str | None = None) -> Any:
+        return self._call("POST", path, lang, member, conversation, json=body or {})

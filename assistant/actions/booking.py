@@ -159,7 +159,8 @@ class ValidateBookingForm(FormValidationAction):
         code = tracker.get_slot("booking_code")
         if code:  # the signed-in member's own booking
             try:
-                booking = API.get(f"/bookings/{code}", lang_of(tracker), member=member_token(tracker))
+                booking = API.get(f"/bookings/{code}", lang_of(tracker), member=member_token(tracker),
+                                  conversation=tracker.sender_id)
             except ApiError:  # not theirs, or gone: action_book reports it
                 return None, None
             return booking["service"]["code"], booking["store"]["code"]
@@ -186,10 +187,11 @@ class Book(Action):
             return cleared
         try:
             if code:
-                booking = API.post(f"/bookings/{code}/reschedule", {"slot_id": slot_id}, lang, member=token)
+                booking = API.post(f"/bookings/{code}/reschedule", {"slot_id": slot_id}, lang, member=token,
+                                   conversation=tracker.sender_id)
             else:  # for the signed-in member, who the API knows by the token
                 booking = API.post("/bookings", {"slot_id": slot_id, "name": tracker.get_slot("customer_name")},
-                                   lang, member=token)
+                                   lang, member=token, conversation=tracker.sender_id)
         except ApiError as error:
             if error.sign_in_required:
                 ask_to_sign_in(dispatcher, lang, error)
@@ -225,7 +227,8 @@ class CancelBooking(Action):
             ask_to_sign_in(dispatcher, lang)
             return [SlotSet("booking_code", None)]
         try:
-            booking = API.post(f"/bookings/{tracker.get_slot('booking_code')}/cancel", {}, lang, member=token)
+            booking = API.post(f"/bookings/{tracker.get_slot('booking_code')}/cancel", {}, lang, member=token,
+                               conversation=tracker.sender_id)
         except ApiError as error:
             if error.sign_in_required:
                 ask_to_sign_in(dispatcher, lang, error)

@@ -42,7 +42,8 @@ class ValidateRepairForm(FormValidationAction):
             dispatcher.utter_message(text=say(lang, "请告诉我登记手机号的后 4 位数字。", "Please give the last 4 digits of the phone on the ticket."))
             return {"phone_last4": None}
         try:
-            ticket = API.get(f"/repairs/{tracker.get_slot('ticket_id')}", lang, phone_last4=match.group(0))
+            ticket = API.get(f"/repairs/{tracker.get_slot('ticket_id')}", lang, phone_last4=match.group(0),
+                             conversation=tracker.sender_id)
         except ApiError as error:
             if error.code == "ticket_not_found":
                 dispatcher.utter_message(text=error.message)

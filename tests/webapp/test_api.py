@@ -209,3 +209,13 @@ def test_claim_by_member_token(client, app):
         == claimed.get_json()["code"]
     _error(client.post("/api/v1/coupons/claims", json={"campaign": "NEW50"}, headers={**SERVICE, "X-Member-Token": "n" * 30}),
            401, "sign_in_required")
+
+
+def test_assistant_lookups_are_rationed_per_conversation(client):
+    """Every chat reaches the API from the action server's one address: budgets follow the conversation."""
+    def lookups(sender):
+        headers = {**SERVICE, "X-Chat-Sender": sender}
+        return [client.get("/api/v1/repairs/R-20417?phone_last4=0000", headers=headers).status_code for _ in range(11)]
+
+    assert lookups("shopper-a") == [403] * 10 + [429]
+    assert lookups("shopper-b")[0] == 403  # another shopper is not locked out by the first one's budget
