@@ -12,7 +12,7 @@ import requests
 from flask import Flask, current_app
 
 from ..store import StoreError
-from ..store.errors import MESSAGES
+from ..text import translate
 from ..store.members import CODE_TTL, mask_phone
 
 
@@ -21,8 +21,7 @@ class Sender(Protocol):
 
 
 def _text(code: str, lang: str) -> str:
-    zh, en = MESSAGES["sms_sign_in_code"]
-    return (en if lang == "en" else zh).format(code=code, minutes=int(CODE_TTL.total_seconds() // 60))
+    return translate("sms_sign_in_code", lang, code=code, minutes=int(CODE_TTL.total_seconds() // 60))
 
 
 class LogSender:

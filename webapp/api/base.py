@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 from ..auth import require_role
 from ..store import StoreError, timeutil
 from ..store.timeutil import YEARS
-from ..store.errors import MESSAGES
+from ..text import translate
 
 MAX_ID = 2**31 - 1  # ids are 32-bit in both databases
 JSON_LIMIT = 256 * 1024  # a JSON body is parsed whole in memory; uploads keep MAX_CONTENT_LENGTH
@@ -110,8 +110,7 @@ class ErrorSchema(Schema):
 # --- schema failures as StoreErrors --------------------------------------------------------
 
 def _reason(key: str, **params: object) -> tuple[str, str]:
-    zh, en = MESSAGES[key]
-    return zh.format(**params), en.format(**params)
+    return translate(key, "zh", **params), translate(key, "en", **params)
 
 
 def _number(value: float) -> str:

@@ -17,7 +17,8 @@ from . import timeutil, validate
 from .catalog import get_store
 from .codes import new_code
 from .db import unit_of_work
-from .errors import CHANNEL_WORDS, StoreError
+from ..text import CHANNEL_WORDS, both
+from .errors import StoreError
 from .members import find_member, get_or_create_member
 from .models import CouponCampaign, CouponClaim
 
@@ -34,13 +35,9 @@ def campaign_dict(campaign: CouponCampaign) -> dict:
         "total_quota": campaign.total_quota,
         "remaining": campaign.total_quota - campaign.issued,
         "per_member_limit": campaign.per_member_limit,
-        "rules": {
-            "zh": f"满{campaign.min_spend:.0f}减{campaign.discount:.0f}，限{CHANNEL_WORDS[campaign.channel][0]}使用，"
-                  f"每人限领{campaign.per_member_limit}张，{campaign.valid_to:%Y-%m-%d}前有效。",
-            "en": f"¥{campaign.discount:.0f} off orders of ¥{campaign.min_spend:.0f} or more, "
-                  f"{CHANNEL_WORDS[campaign.channel][1]}, {campaign.per_member_limit} per member, "
-                  f"valid until {campaign.valid_to:%Y-%m-%d}.",
-        },
+        "rules": both("coupon_rules", min_spend=f"{campaign.min_spend:.0f}", discount=f"{campaign.discount:.0f}",
+                      channel=CHANNEL_WORDS[campaign.channel], limit=campaign.per_member_limit,
+                      valid_to=f"{campaign.valid_to:%Y-%m-%d}"),
     }
 
 

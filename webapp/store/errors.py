@@ -1,121 +1,11 @@
-"""The one error type of the store back end, with its messages in Chinese and English.
+"""The one error type of the store back end; its zh/en messages are in ``webapp.text``.
 
 Services raise ``StoreError``; the API renders it as ``{"error": {"code", "message"}}``
 with ``status``, in the language the caller asked for.
 """
 from __future__ import annotations
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    # generic input
-    "invalid_json": ("请求内容不是有效的 JSON 对象。", "The request body is not a valid JSON object."),
-    "missing_field": ("缺少必填字段：{field}。", "Missing required field: {field}."),
-    "invalid_field": ("字段 {field} 的值无效：{reason}", "Invalid value for {field}: {reason}"),
-    # what a field of the JSON API takes: the {reason} of invalid_field when its schema refuses a value
-    "expect_text": ("应为 {min} 到 {max} 个字符的文本，不含 NUL 字符。", "expected text of {min} to {max} characters, without NUL."),
-    "expect_format": ("应为形如 {example} 的值。", "expected a value like {example}."),
-    "expect_choice": ("应为以下之一：{choices}。", "expected one of: {choices}."),
-    "expect_integer": ("应为 {min} 到 {max} 之间的整数。", "expected a whole number from {min} to {max}."),
-    "expect_number": ("应为 {min} 到 {max} 之间的数。", "expected a number from {min} to {max}."),
-    "expect_moment": ("应为 {first} 至 {last} 年间的 ISO 8601 日期或时间。",
-                      "expected an ISO 8601 date or date/time from {first} to {last}."),
-    "expect_boolean": ("应为 true 或 false。", "expected true or false."),
-    "expect_list": ("应为最多 {max} 项的列表。", "expected a list of up to {max} items."),
-    "expect_object": ("应为 JSON 对象。", "expected a JSON object."),
-    "expect_valid": ("不符合要求。", "not an accepted value."),
-    "unknown_field": ("此请求不接受该字段。", "this request takes no such field."),
-    "invalid_phone": ("手机号格式不正确，请输入 11 位中国大陆手机号。",
-                      "That phone number is not valid; enter an 11-digit mainland China mobile number."),
-    "invalid_csv": ("无法读取 CSV 文件：{reason}", "Could not read the CSV file: {reason}"),
-    "payload_too_large": ("上传内容过大（上限 {limit}）。", "The upload is too large (limit {limit})."),
-    "bad_request": ("请求无效。", "The request is not valid."),
-    "rate_limited": ("请求过于频繁，请稍后再试。", "Too many requests; please wait a moment and try again."),
-    "busy": ("当前使用人数较多，请 {seconds} 秒后再试。", "We are busy right now; please try again in {seconds} seconds."),
-    # auth
-    "sign_in_required": ("请先用手机号登录（短信验证码）。", "Please sign in with your mobile number (SMS code) first."),
-    "sign_in_code_invalid": ("验证码不正确或已过期，请重新获取。", "That code is wrong or has expired; please request a new one."),
-    "sign_in_code_too_soon": ("验证码已发送，请 {seconds} 秒后再重新获取。", "A code was just sent; you can ask again in {seconds} seconds."),
-    "sign_in_code_limit": ("该手机号获取验证码过于频繁，请一小时后再试。", "Too many codes for this number; please try again in an hour."),
-    "sms_unavailable": ("短信暂时发送失败，请稍后再试。", "We could not send the text message; please try again shortly."),
-    "sms_sign_in_code": ("【StoreLens 澜悦】您的登录验证码是 {code}，{minutes} 分钟内有效。请勿告诉他人。",
-                         "StoreLens: your sign-in code is {code}. It expires in {minutes} minutes. Do not share it."),
-    "unauthorized": ("需要有效的访问令牌。", "A valid access token is required."),
-    "forbidden": ("此令牌无权执行该操作。", "This token is not allowed to do that."),
-    # lookup
-    "not_found": ("找不到该地址。", "There is nothing at this address."),
-    "method_not_allowed": ("该地址不支持此请求方法。", "This address does not accept that method."),
-    "store_not_found": ("找不到门店：{store}。", "No store called {store}."),
-    "product_not_found": ("找不到商品：{sku}。", "No product with SKU {sku}."),
-    "campaign_not_found": ("找不到优惠活动：{campaign}。", "No coupon campaign called {campaign}."),
-    "coupon_not_found": ("找不到券码：{coupon}。", "No coupon with code {coupon}."),
-    "member_not_found": ("没有该手机号的会员。", "No member has that phone number."),
-    "ticket_not_found": ("找不到维修单 {ticket}，请核对单号。", "No repair ticket {ticket}; please check the number."),
-    "service_not_found": ("没有这项咨询服务：{service}。", "No consultation service called {service}."),
-    "slot_not_found": ("找不到该预约时段。", "That time slot does not exist."),
-    "booking_not_found": ("找不到该预约，请核对确认号和手机号后四位。",
-                          "No booking matches; please check the confirmation code and the phone's last 4 digits."),
-    # coupons
-    "coupon_not_started": ("该优惠活动尚未开始（{valid_from} 起）。", "This campaign has not started yet (from {valid_from})."),
-    "coupon_expired": ("该券已过期（有效期至 {valid_to}）。", "This coupon has expired (valid until {valid_to})."),
-    "coupon_quota_exhausted": ("很抱歉，该券已被领完。", "Sorry, this coupon has run out."),
-    "coupon_limit_reached": ("每位会员限领 {limit} 张，您已领满。", "Each member may claim {limit}; you already have that many."),
-    "coupon_already_redeemed": ("该券已于 {redeemed_at} 核销，不能重复使用。", "This coupon was already redeemed at {redeemed_at}; it cannot be used twice."),
-    "coupon_wrong_channel": ("该券仅限{channel}使用。", "This coupon can only be used {channel}."),
-    "coupon_min_spend": ("订单金额需满 {min_spend} 元才能使用该券。", "The order must reach ¥{min_spend} to use this coupon."),
-    # repairs
-    # one answer for an unknown ticket, wrong digits and a locked ticket, so none can be told apart
-    "repair_verification_failed": ("单号或手机号后四位不正确。连续 {tries} 次不符后需等 {minutes} 分钟再试；"
-                                   "登录会员可随时查看自己的维修单，也可联系门店。",
-                                   "The ticket number or the phone's last 4 digits are not right. After {tries} misses, "
-                                   "checks pause for {minutes} minutes; signed-in members can see their own repairs "
-                                   "at any time, or contact the store."),
-    "repair_status_backwards": ("维修状态不能从 {current} 回退到 {requested}。", "A repair cannot go back from {current} to {requested}."),
-    # bookings
-    "slot_full": ("该时段已约满，请选择其他时间。", "That time slot is full; please pick another time."),
-    "slot_in_past": ("该时段已经开始或已过去。", "That time slot has already started or passed."),
-    "booking_cancelled": ("该预约已取消。", "This booking has been cancelled."),
-    "booking_same_slot": ("新时段与原时段相同。", "The new time slot is the same as the current one."),
-    "booking_limit_reached": ("每位会员最多同时保留 {limit} 个未到期的预约，请先取消一个再预约。",
-                              "Each member can hold {limit} upcoming bookings at a time; cancel one to book another."),
-    "booking_changed": ("该预约刚刚被修改或取消，请重新查看后再操作。", "This booking was just changed or cancelled; please check it again."),
-    "booking_started": ("该预约的时间已开始或已过去，不能再更改。", "This booking's time has started or passed; it can no longer be changed."),
-    # try-on and privacy
-    "invalid_image": ("无法读取图片，请上传 JPEG、PNG 或 WebP 照片。",
-                      "Could not read the image: {reason}. Please upload a JPEG, PNG or WebP photo."),
-    "image_too_large": ("图片过大，请上传 10 MB 以内、边长不超过 4096 像素的照片。",
-                        "The image is too large ({reason}). Please upload up to 10 MB and 4096 px per side."),
-    "upload_timeout": ("照片上传太慢，请检查网络后重试。", "The photo took too long to arrive; check your connection and try again."),
-    "too_many_streams": ("您的网络已打开太多试妆画面，请关闭其他页面后再试。",
-                         "Too many live try-ons are open from your network; close the others and try again."),
-    "origin_not_allowed": ("不接受来自其他网站的连接。", "Connections from other sites are not accepted."),
-    "no_face": ("照片中没有找到人脸。请正对镜头、光线充足，并让整张脸出现在画面中。",
-                "No face was found. Face the camera in good light with your whole face in the picture."),
-    "consent_required": ("保存前需要您的明确同意。", "Your explicit consent is needed before anything is saved."),
-    # furniture and room plans
-    "invalid_model": ("无法读取 3D 模型：{reason}", "Could not read the 3D model: {reason}"),
-    "empty_model": ("3D 模型里没有任何面。", "The 3D model has no faces."),
-    "model_too_complex": ("3D 模型过于复杂（{reason}）。", "The 3D model is too complex ({reason})."),
-    "model_size_mismatch": ("模型尺寸与标注的实际尺寸对不上：{reason}", "The model's size does not match the declared size: {reason}"),
-    "invalid_scan": ("无法从扫描中识别房间：{reason}", "Could not find a room in the scan: {reason}"),
-    "plan_not_found": ("找不到方案 {plan}。", "No room plan with code {plan}."),
-    "fit_outside_room": ("{items} 超出墙面 {cm} 厘米。", "{items} goes {cm} cm beyond the walls."),
-    "fit_overlap": ("{items} 互相重叠 {cm} 厘米。", "{items} overlap by {cm} cm."),
-    "fit_door_swing": ("{items} 挡住了门的开合范围（{cm} 厘米）。", "{items} is in the door's swing ({cm} cm)."),
-    "fit_walkway": ("{items} 之间只有 {cm} 厘米通道，建议至少 {walkway} 厘米。",
-                    "Only {cm} cm to walk between {items}; at least {walkway} cm is comfortable."),
-    "fit_too_tall": ("{items} 比层高高出 {cm} 厘米。", "{items} is {cm} cm taller than the ceiling."),
-    "fit_not_on_floor": ("{items} 没有放在地面上（离地 {cm} 厘米）。", "{items} is not on the floor ({cm} cm up)."),
-    "fit_blocks_window": ("{items} 挡住了窗户。", "{items} blocks a window."),
-    "place_not_found": ("不知道“{place}”在哪里，可以换个地名或告诉我门店吗？",
-                        "I don't know where \"{place}\" is; could you name a district, landmark or store?"),
-    "internal": ("服务器出了点问题，请稍后再试。", "Something went wrong on our side; please try again."),
-}
-
-CHANNEL_WORDS = {
-    "online": ("线上", "online"),
-    "in_store": ("门店", "in store"),
-    "both": ("线上和门店", "online and in store"),
-}
-
+from ..text import translate
 
 class StoreError(Exception):
     """A failure the caller can act on: a stable ``code``, an HTTP ``status``, and params."""
@@ -127,13 +17,7 @@ class StoreError(Exception):
         self.params = params
 
     def message(self, lang: str = "zh") -> str:
-        zh, en = MESSAGES.get(self.code, MESSAGES["bad_request"])
-        # a param given as a (zh, en) pair is itself translated
-        params = {
-            key: (value[1] if lang == "en" else value[0]) if isinstance(value, tuple) else value
-            for key, value in self.params.items()
-        }
-        return (en if lang == "en" else zh).format(**params)
+        return translate(self.code, lang, **self.params)
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message('en')}"

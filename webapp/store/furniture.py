@@ -17,6 +17,7 @@ from . import stock, timeutil, validate
 from .catalog import product_dict
 from .codes import new_code
 from .db import unit_of_work
+from ..text import both
 from .errors import StoreError
 from .models import Product, RoomPlan
 
@@ -197,8 +198,7 @@ def quote(session: Session, placed, origin: dict | None) -> dict:
     days = "2–3" if origin and all_nearby else "7–14"
     return {"lines": lines, "items_total": float(total), "delivery_fee": float(delivery),
             "total": float(total + delivery),
-            "delivery_note": {"zh": f"预计 {days} 天送货上门，满 ¥{FREE_DELIVERY_FROM:.0f} 免运费。",
-                              "en": f"Home delivery in about {days} days; free from ¥{FREE_DELIVERY_FROM:.0f}."}}
+            "delivery_note": both("delivery_note", days=days, free_from=f"{FREE_DELIVERY_FROM:.0f}")}
 
 
 def _origin(raw: dict) -> dict | None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from . import codes, timeutil
 from .db import unit_of_work
+from ..text import both
 from .errors import StoreError
 from .models import REPAIR_STATUSES, Member, RepairEvent, RepairTicket
 
@@ -23,14 +24,6 @@ MAX_FAILED_CHECKS = 5
 LOCK_MINUTES = 15
 RECENT_DAYS = 30  # finished repairs still listed for their owner
 
-STATUS_WORDS = {
-    "received": ("已接收", "received"),
-    "diagnosing": ("检测中", "diagnosing"),
-    "awaiting_parts": ("等待配件", "awaiting parts"),
-    "repairing": ("维修中", "repairing"),
-    "ready_for_pickup": ("可取件", "ready for pickup"),
-    "completed": ("已完成", "completed"),
-}
 
 
 def normalise_ticket_id(value: object) -> str:
@@ -42,14 +35,13 @@ def normalise_ticket_id(value: object) -> str:
 
 
 def ticket_dict(ticket: RepairTicket) -> dict:
-    zh, en = STATUS_WORDS[ticket.status]
     return {
         "id": ticket.id,
         "product": {"zh": ticket.product_desc_zh, "en": ticket.product_desc_en},
         "sku": ticket.product_sku,
         "store": ticket.store.code,
         "status": ticket.status,
-        "status_label": {"zh": zh, "en": en},
+        "status_label": both(f"repair_{ticket.status}"),
         "step": REPAIR_STATUSES.index(ticket.status) + 1,
         "steps": len(REPAIR_STATUSES),
         "engineer": ticket.engineer,
