@@ -165,6 +165,7 @@ bench: app-env rasa-env frontend
 	@$(VENV)/bin/python bench/api_bench.py
 	@$(VENV)/bin/python bench/tryon_bench.py
 	@$(VENV)/bin/python bench/furniture_bench.py
+	@$(VENV)/bin/python bench/hardening_bench.py
 	@$(MAKE) --no-print-directory train
 	@$(RASA_VENV)/bin/python bench/chat_bench.py
 

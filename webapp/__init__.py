@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from .http import InMemoryRequest
 from .store import Database
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -13,6 +14,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = InMemoryRequest  # uploads (face photos) never go to temporary files
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
         SECRET_KEY="",  # from STORELENS_SECRET_KEY (instance/storelens.env); no fallback
@@ -24,7 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         ASSETS_DIR=str(PROJECT_ROOT / "assets"),
         MODELS_DIR=str(Path(app.instance_path) / "models"),  # generated and imported GLBs
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
-        SOCK_SERVER_OPTIONS={"ping_interval": 25, "max_message_size": 12 * 1024 * 1024},  # camera frames
+        SOCK_SERVER_OPTIONS={"ping_interval": 25, "max_message_size": 1024 * 1024},  # camera frames (720p < 1 MB)
         JSON_SORT_KEYS=False,
     )
     if test_config is None:
@@ -48,7 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     account.init_app(app)
     makeup.sock.init_app(app)
-    app.register_blueprint(api.bp)
+    api.register(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(makeup.bp)
     app.register_blueprint(furniture.bp)

@@ -7,8 +7,9 @@ from ..api import bp as api_bp
 from ..api.params import json_body
 from ..auth import member_token
 from ..database import db_session
+from ..limits import limiter
 from ..store import StoreError, looks, tryon_photo
-from .landmarkers import photo_landmarker
+from .renders import photo_rate_limit, photo_upload
 
 
 def _look_field() -> object:
@@ -17,7 +18,7 @@ def _look_field() -> object:
         raise StoreError("missing_field", field="look")
     try:
         return json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
         raise StoreError("invalid_field", field="look", reason="not JSON") from None
 
 
@@ -27,12 +28,14 @@ def preset_looks():
 
 
 @api_bp.post("/tryon/makeup")
+@limiter.limit(photo_rate_limit)
 def try_on_photo():
     """multipart: ``image`` (JPEG/PNG/WebP) and ``look`` (JSON) → the made-up JPEG and findings."""
-    upload = request.files.get("image")
-    if upload is None:
-        raise StoreError("missing_field", field="image")
-    jpeg, found = tryon_photo.try_on_photo(db_session(), upload.read(), _look_field(), photo_landmarker())
+    with photo_upload() as run:  # 413 or 503 before the body is read
+        upload = request.files.get("image")
+        if upload is None:
+            raise StoreError("missing_field", field="image")
+        jpeg, found = tryon_photo.try_on_photo(db_session(), upload.read(), _look_field(), run)
     return jsonify(image="data:image/jpeg;base64," + base64.b64encode(jpeg).decode(), **found)
 
 
