@@ -5,7 +5,7 @@ import functools
 import hmac
 from typing import Callable
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from .database import db_session
 from .store import StoreError, members
@@ -50,7 +50,9 @@ def member_token() -> str | None:
 
 def signed_in_member() -> Member:
     """The member whose verified sign-in the request carries, or 401 ``sign_in_required``."""
-    return members.member_for_token(db_session(), member_token())
+    if "member" not in g:
+        g.member = members.member_for_token(db_session(), member_token())
+    return g.member
 
 
 def optional_member() -> Member | None:

@@ -5,6 +5,7 @@ from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from .i18n import request_language
+from .limits import retry_after
 from .security import public_url
 from .store import StoreError
 
@@ -38,12 +39,12 @@ def _http_error(error: HTTPException):
     if not request.path.startswith("/api/"):
         return error
     code = HTTP_CODES.get(error.code or 400, "bad_request")
-    params = {"limit": _size(request.max_content_length or 0)} if code == "payload_too_large" else {}
-    response, status = error_response(StoreError(code, error.code or 400, **params))
-    for header in ("Retry-After",):  # rate limits and busy renders say when to come back
-        if error.get_response().headers.get(header):
-            response.headers[header] = error.get_response().headers[header]
-    return response, status
+    params = {}
+    if code == "payload_too_large":
+        params["limit"] = _size(request.max_content_length or 0)
+    elif code == "rate_limited":
+        params["seconds"] = retry_after()
+    return error_response(StoreError(code, error.code or 400, **params))
 
 
 def _unexpected_error(error: Exception):

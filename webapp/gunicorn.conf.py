@@ -20,3 +20,4 @@ keepalive = 5
 timeout = 30  # a worker whose event loop stalls this long is restarted
 graceful_timeout = 10
 accesslog = "-"
+logger_class = "webapp.logmask.MaskingLogger"  # access lines without phone numbers or booking codes

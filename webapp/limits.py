@@ -5,6 +5,9 @@ Redis URL so that several workers or hosts share one count.
 """
 from __future__ import annotations
 
+import math
+import time
+
 from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -20,10 +23,17 @@ def client_key() -> str:
     return get_remote_address()
 
 
-limiter = Limiter(key_func=client_key, headers_enabled=True)
+# Retry-After is set by webapp.errors from the refusal itself (a busy render says 2 s, a spent budget
+# says when it refills); the limiter's own headers would overwrite it on every answer of a limited route
+limiter = Limiter(key_func=client_key, headers_enabled=False)
+
+
+def retry_after() -> int:
+    """Seconds until the budget this request exceeded refills."""
+    spent = limiter.current_limit
+    return max(1, math.ceil(spent.reset_at - time.time())) if spent else 60
 
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)

@@ -2,10 +2,9 @@
 from flask import Flask
 
 from . import sms
-from .api import bp as api_bp
 from .views import bp
 
-__all__ = ["api_bp", "bp", "init_app"]
+__all__ = ["bp", "init_app"]
 
 
 def init_app(app: Flask) -> None:

@@ -1,24 +1,21 @@
 """JSON API under /api/v1: thin routes over ``webapp.store`` services, one flask-smorest Blueprint per
 feature module, every input declared by a marshmallow schema (see ``base``), the OpenAPI description
 at /api/v1/openapi.json."""
-from flask import Blueprint as FlaskBlueprint
 from flask import Flask
 
 from .base import JSON_LIMIT, SECURITY_SCHEMES, Api, JSONProvider, cap_json_body
 
 PREFIX = "/api/v1"
 
-# routes not yet declared with schemas (webapp/makeup/api.py) attach here until they get a Blueprint
-bp = FlaskBlueprint("api", __name__, url_prefix=PREFIX)
-
 
 def blueprints() -> list:
-    from ..account import api_bp as account
+    from ..account import api as account
     from ..furniture import api as furniture
+    from ..makeup import api as makeup
     from . import catalog, consultations, coupons, handoffs, repairs, stock
 
     return [catalog.blp, stock.blp, coupons.blp, repairs.blp, consultations.blp, handoffs.blp, furniture.blp,
-            account]
+            makeup.blp, account.blp]
 
 
 def register(app: Flask) -> None:
@@ -32,5 +29,4 @@ def register(app: Flask) -> None:
         api.spec.components.security_scheme(name, scheme)
     for blueprint in blueprints():
         api.register_blueprint(blueprint, url_prefix=PREFIX)
-    app.register_blueprint(bp)
     app.before_request(cap_json_body)

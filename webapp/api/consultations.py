@@ -4,7 +4,7 @@ from ..auth import optional_member, signed_in_member
 from ..database import db_session
 from ..limits import limiter
 from ..store import consultations
-from .base import Blueprint, Code, Integer, Moment, Text
+from .base import Blueprint, Code, Integer, Moment, Text, signed_in
 
 blp = Blueprint("consultations", __name__, description="Consultation services, free slots and bookings")
 
@@ -62,7 +62,7 @@ def available_slots(service: str, **query):
 
 @blp.post("/bookings")
 @limiter.limit("10 per minute;50 per hour")
-@blp.doc(security=[{"memberToken": []}])
+@signed_in
 @blp.arguments(BookingBody)
 @blp.response(201)
 def book(body: dict):
