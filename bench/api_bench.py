@@ -5,6 +5,7 @@ Target: service p95 <= 20 ms.
 
     .venv/bin/python bench/api_bench.py [--stores 10000 --skus 2000 --density 0.1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,6 +26,7 @@ from werkzeug.serving import make_server
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from timing import p50_p95  # noqa: E402
+
 from webapp import create_app  # noqa: E402
 from webapp.store import Database, migrate, stock  # noqa: E402
 from webapp.store.models import Inventory, Product, Store  # noqa: E402
@@ -38,21 +40,57 @@ def generate(url: str, stores: int, skus: int, density: float, rng: random.Rando
     now = datetime(2026, 11, 1, 12, 0)
     (lat0, lat1), (lon0, lon1) = SHANGHAI_BOX
     with db.engine.begin() as conn:
-        conn.execute(insert(Store), [
-            dict(id=i, code=f"s{i:05d}", name_zh=f"门店{i}", name_en=f"Store {i}", address_zh="", address_en="",
-                 district_zh="", district_en="", lat=rng.uniform(lat0, lat1), lon=rng.uniform(lon0, lon1),
-                 opens_at="10:00", closes_at="22:00", phone="")
-            for i in range(1, stores + 1)])
-        conn.execute(insert(Product), [
-            dict(sku=f"SKU-{j:05d}", category="makeup", brand="bench", name_zh=f"商品{j}", name_en=f"Item {j}",
-                 price=Decimal("99.00"), product_type="lip", shade_hex="#aa3344", finish="matte", variants=[])
-            for j in range(skus)])
+        conn.execute(
+            insert(Store),
+            [
+                dict(
+                    id=i,
+                    code=f"s{i:05d}",
+                    name_zh=f"门店{i}",
+                    name_en=f"Store {i}",
+                    address_zh="",
+                    address_en="",
+                    district_zh="",
+                    district_en="",
+                    lat=rng.uniform(lat0, lat1),
+                    lon=rng.uniform(lon0, lon1),
+                    opens_at="10:00",
+                    closes_at="22:00",
+                    phone="",
+                )
+                for i in range(1, stores + 1)
+            ],
+        )
+        conn.execute(
+            insert(Product),
+            [
+                dict(
+                    sku=f"SKU-{j:05d}",
+                    category="makeup",
+                    brand="bench",
+                    name_zh=f"商品{j}",
+                    name_en=f"Item {j}",
+                    price=Decimal("99.00"),
+                    product_type="lip",
+                    shade_hex="#aa3344",
+                    finish="matte",
+                    variants=[],
+                )
+                for j in range(skus)
+            ],
+        )
         per_store = max(1, int(skus * density))
         batch = []
         for i in range(1, stores + 1):
             for j in rng.sample(range(skus), per_store):
-                batch.append(dict(store_id=i, sku=f"SKU-{j:05d}", quantity=rng.randint(0, 30),
-                                  updated_at=now - timedelta(minutes=rng.randint(0, 3000))))
+                batch.append(
+                    dict(
+                        store_id=i,
+                        sku=f"SKU-{j:05d}",
+                        quantity=rng.randint(0, 30),
+                        updated_at=now - timedelta(minutes=rng.randint(0, 3000)),
+                    )
+                )
             if len(batch) >= 50_000:
                 conn.execute(insert(Inventory), batch)
                 batch = []
@@ -61,11 +99,12 @@ def generate(url: str, stores: int, skus: int, density: float, rng: random.Rando
     db.dispose()
 
 
-
 def queries(count: int, skus: int, rng: random.Random) -> list[tuple[str, float, float]]:
     (lat0, lat1), (lon0, lon1) = SHANGHAI_BOX
-    return [(f"SKU-{rng.randrange(skus):05d}", rng.uniform(lat0 + 0.05, lat1 - 0.05),
-             rng.uniform(lon0 + 0.05, lon1 - 0.05)) for _ in range(count)]
+    return [
+        (f"SKU-{rng.randrange(skus):05d}", rng.uniform(lat0 + 0.05, lat1 - 0.05), rng.uniform(lon0 + 0.05, lon1 - 0.05))
+        for _ in range(count)
+    ]
 
 
 def time_service(url: str, work: list[tuple[str, float, float]]) -> tuple[list[float], float]:
@@ -112,8 +151,10 @@ def main() -> None:
         start = time.perf_counter()
         generate(url, args.stores, args.skus, args.density, rng)
         rows = int(args.stores * max(1, int(args.skus * args.density)))
-        print(f"data: {args.stores} stores x {args.skus} SKUs, {rows:,} inventory rows "
-              f"({time.perf_counter() - start:.1f} s to generate) on {url.split(':')[0]}")
+        print(
+            f"data: {args.stores} stores x {args.skus} SKUs, {rows:,} inventory rows "
+            f"({time.perf_counter() - start:.1f} s to generate) on {url.split(':')[0]}"
+        )
         work = queries(args.queries, args.skus, rng)
         time_service(url, work[:20])  # warm caches
         service, mean_found = time_service(url, work)

@@ -5,6 +5,7 @@ Target: fit check of a 30-item plan <= 50 ms. Prints how the check grows with it
 
     .venv/bin/python bench/furniture_bench.py
 """
+
 from __future__ import annotations
 
 import json
@@ -20,16 +21,25 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from timing import median_ms  # noqa: E402
-from tryon import floorplan, furniture, model_import  # noqa: E402
-from webapp.store import Database, furniture as furniture_service, migrate, seed  # noqa: E402
 
+from tryon import floorplan, furniture, model_import  # noqa: E402
+from webapp.store import Database, migrate, seed  # noqa: E402
+from webapp.store import furniture as furniture_service
 
 
 def random_plan(count: int, rng: random.Random, products: list[dict]) -> tuple[dict, list[dict]]:
     side = max(4.0, (count * 2.5) ** 0.5)  # about 2.5 m² of floor per item
     room = {"width": side, "depth": side, "height": 2.8, "doors": [{"wall": "north", "offset": 0.3, "width": 0.9}]}
-    items = [{"id": f"i{i}", "sku": rng.choice(products)["sku"], "x": rng.uniform(0.5, side - 0.5),
-              "z": rng.uniform(0.5, side - 0.5), "rotation": rng.choice([0, 90, 180, 270, 45])} for i in range(count)]
+    items = [
+        {
+            "id": f"i{i}",
+            "sku": rng.choice(products)["sku"],
+            "x": rng.uniform(0.5, side - 0.5),
+            "z": rng.uniform(0.5, side - 0.5),
+            "rotation": rng.choice([0, 90, 180, 270, 45]),
+        }
+        for i in range(count)
+    ]
     return room, items
 
 
@@ -42,9 +52,19 @@ def main() -> None:
     for product in products:
         spec = specs[product["sku"]]
         params = {k: v for k, v in spec.items() if k != "kind"}
-        ms = median_ms(lambda: furniture.to_glb(furniture.build(spec["kind"], product["width_m"], product["depth_m"],
-                                                                product["height_m"], product["variants"][0]["color_hex"],
-                                                                **params)), 10)
+        ms = median_ms(
+            lambda: furniture.to_glb(
+                furniture.build(
+                    spec["kind"],
+                    product["width_m"],
+                    product["depth_m"],
+                    product["height_m"],
+                    product["variants"][0]["color_hex"],
+                    **params,
+                )
+            ),
+            10,
+        )
         print(f"  {product['sku']:16s} {ms:6.1f} ms")
 
     sphere = trimesh.creation.icosphere(subdivisions=7)  # 327,680 faces
@@ -54,8 +74,10 @@ def main() -> None:
     data = big.export(file_type="ply")
     start = time.perf_counter()
     _, report = model_import.import_model(data, "ply", 2.2, 0.92, 0.82)
-    print(f"\nimport of a {report.faces_in:,}-face PLY (mm): {(time.perf_counter() - start) * 1000:.0f} ms "
-          f"-> {report.faces_out:,} faces, read as {report.unit}")
+    print(
+        f"\nimport of a {report.faces_in:,}-face PLY (mm): {(time.perf_counter() - start) * 1000:.0f} ms "
+        f"-> {report.faces_out:,} faces, read as {report.unit}"
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
@@ -67,8 +89,12 @@ def main() -> None:
             for count in (5, 30, 100):
                 room, items = random_plan(count, rng, products)
                 parsed = furniture_service.parse_room(room)
-                placed = [floorplan.Item(i["id"], p["width_m"], p["depth_m"], p["height_m"], i["x"], i["z"], i["rotation"])
-                          for i in items for p in products if p["sku"] == i["sku"]]
+                placed = [
+                    floorplan.Item(i["id"], p["width_m"], p["depth_m"], p["height_m"], i["x"], i["z"], i["rotation"])
+                    for i in items
+                    for p in products
+                    if p["sku"] == i["sku"]
+                ]
                 geometry = median_ms(lambda: floorplan.check(parsed, placed), 20)
                 service = median_ms(lambda: furniture_service.check_plan(session, {"room": room, "items": items}), 20)
                 print(f"  {count:3d} items                        {geometry:8.2f} ms      {service:8.2f} ms")

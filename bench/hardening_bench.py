@@ -10,6 +10,7 @@ WebSockets per client) that would otherwise refuse most of this one-address "cro
 
     .venv/bin/python bench/hardening_bench.py [--uploads 64 --seconds 30 --connections 200]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,8 +61,14 @@ def start_server(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]
     """The Procfile's web line (as honcho runs it: a shell, in the project root) on a free port."""
     port = free_port()
     env = {**os.environ, **env, "HOST": "127.0.0.1", "WEB_PORT": str(port)}
-    server = subprocess.Popen(["bash", "-c", "exec " + procfile_command()], cwd=ROOT, env=env,
-                              stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        ["bash", "-c", "exec " + procfile_command()],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -141,12 +148,14 @@ def probe(base: str, until: float, samples: list[float], failures: list[str]) ->
         time.sleep(0.1)
 
 
-def upload_crowd(base: str, photo: bytes, clients: int, seconds: float, retry: float,
-                 results: multiprocessing.Queue) -> None:
+def upload_crowd(
+    base: str, photo: bytes, clients: int, seconds: float, retry: float, results: multiprocessing.Queue
+) -> None:
     """``clients`` shoppers uploading the photo again and again, ``retry`` seconds after a refusal
     (impatient: sooner than Retry-After). Puts the count of each answer on ``results``."""
-    body, content_type = encode_multipart_formdata({"image": ("face.jpg", photo, "image/jpeg"),
-                                                    "look": '{"preset": "party"}'})
+    body, content_type = encode_multipart_formdata(
+        {"image": ("face.jpg", photo, "image/jpeg"), "look": '{"preset": "party"}'}
+    )
     statuses: Counter = Counter()
     until = time.monotonic() + seconds
 
@@ -154,8 +163,9 @@ def upload_crowd(base: str, photo: bytes, clients: int, seconds: float, retry: f
         session = requests.Session()
         while time.monotonic() < until:
             try:
-                response = session.post(f"{base}/api/v1/tryon/makeup", data=body,
-                                        headers={"Content-Type": content_type}, timeout=120)
+                response = session.post(
+                    f"{base}/api/v1/tryon/makeup", data=body, headers={"Content-Type": content_type}, timeout=120
+                )
                 statuses[response.status_code] += 1
                 if response.status_code != 200:
                     time.sleep(retry)
@@ -171,8 +181,9 @@ def upload_crowd(base: str, photo: bytes, clients: int, seconds: float, retry: f
     results.put(statuses)
 
 
-def under_crowd(base: str, photo: bytes, clients: int, seconds: float,
-                retry: float) -> tuple[Counter, list[float], list[str]]:
+def under_crowd(
+    base: str, photo: bytes, clients: int, seconds: float, retry: float
+) -> tuple[Counter, list[float], list[str]]:
     """The crowd in a process of its own (so its threads do not slow the probe down), the probe here."""
     results: multiprocessing.Queue = multiprocessing.Queue()
     crowd = multiprocessing.Process(target=upload_crowd, args=(base, photo, clients, seconds, retry, results))
@@ -189,8 +200,10 @@ def open_websockets(base: str, count: int, seconds: float = 20) -> tuple[list[so
     """``count`` WebSocket handshakes sent at once; the sockets and how many were upgraded in time."""
     host = base.removeprefix("http://")
     key = base64.b64encode(os.urandom(16)).decode()
-    request = (f"GET /makeup/stream HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-               f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nOrigin: {base}\r\n\r\n").encode()
+    request = (
+        f"GET /makeup/stream HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nOrigin: {base}\r\n\r\n"
+    ).encode()
     sockets = []
     for _ in range(count):
         s = socket.create_connection(("127.0.0.1", int(host.rsplit(":", 1)[1])))
@@ -280,10 +293,18 @@ def main() -> None:
     print(f"server: {procfile_command()}")
     print(f"photo: 4096x3072 JPEG, {len(photo) / 2**20:.1f} MB")
     with tempfile.TemporaryDirectory() as tmp:
-        db_env = {**os.environ, "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.db'}",
-                  "STORELENS_SECRET_KEY": secrets.token_hex(16)}
-        subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "webapp", "init-db"], cwd=ROOT, env=db_env,
-                       check=True, stdout=subprocess.DEVNULL)
+        db_env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.db'}",
+            "STORELENS_SECRET_KEY": secrets.token_hex(16),
+        }
+        subprocess.run(
+            [str(ROOT / ".venv/bin/flask"), "--app", "webapp", "init-db"],
+            cwd=ROOT,
+            env=db_env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         log = Path(tmp) / "server.log"
         server, base = start_server({**db_env, **CROWD_ENV}, log)
         try:
@@ -294,11 +315,15 @@ def main() -> None:
             watch = Watch(server, int(args.guard_gb * 2**30))
             statuses, samples, failures = under_crowd(base, photo, args.uploads, args.seconds, args.retry)
             watch.stop()
-            print(f"\n{args.uploads} clients uploading 4096x3072 photos for {args.seconds:.0f} s "
-                  f"(again {args.retry:g} s after a refusal):")
+            print(
+                f"\n{args.uploads} clients uploading 4096x3072 photos for {args.seconds:.0f} s "
+                f"(again {args.retry:g} s after a refusal):"
+            )
             peak = f"{watch.peak / 2**30:.2f} GB" + (
                 f" (passed the {args.guard_gb:g} GB guard after {watch.tripped:.1f} s: server killed)"
-                if watch.tripped is not None else "")
+                if watch.tripped is not None
+                else ""
+            )
             print(f"  peak RSS of the gunicorn tree: {peak}  (goal <= 1.5 GB)")
             print(f"  upload answers: {dict(sorted(statuses.items(), key=str))}")
             print(f"  GET /api/v1/stores meanwhile: {latency(samples, failures)}  (goal p95 <= 200 ms)")
@@ -306,8 +331,10 @@ def main() -> None:
                 return
 
             upgraded, closed, samples, failures = long_connections(base, args.connections, args.seconds)
-            print(f"\n{args.connections} idle WebSockets ({upgraded} upgraded) and {args.connections} half-sent "
-                  f"requests ({closed} closed by the server and reopened) for {args.seconds:.0f} s:")
+            print(
+                f"\n{args.connections} idle WebSockets ({upgraded} upgraded) and {args.connections} half-sent "
+                f"requests ({closed} closed by the server and reopened) for {args.seconds:.0f} s:"
+            )
             print(f"  GET /api/v1/stores meanwhile: {latency(samples, failures)}")
         finally:
             stop_server(server)

@@ -1,9 +1,10 @@
 """Timing helpers shared by the benchmarks."""
+
 from __future__ import annotations
 
 import statistics
 import time
-from typing import Callable
+from collections.abc import Callable
 
 
 def median_ms(run: Callable[[], object], repeat: int) -> float:

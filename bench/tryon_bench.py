@@ -6,6 +6,7 @@ Prints median ms per frame at 640x480 and 1280x720, the full-look / landmarks-on
 
     .venv/bin/python bench/tryon_bench.py [--frames 200]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,6 +27,7 @@ from skimage import data
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from timing import median_ms, p50_p95  # noqa: E402
+
 from tryon.imageio import decode_image, encode_jpeg  # noqa: E402
 from tryon.landmarks import StreamLandmarker  # noqa: E402
 from tryon.makeup import Application, render_look  # noqa: E402
@@ -46,9 +48,9 @@ def face_frame(width: int, height: int) -> np.ndarray:
     crop_h = 240
     crop_w = int(crop_h * width / height)
     x0 = max(0, 220 - crop_w // 2)
-    return cv2.resize(np.ascontiguousarray(image[20:20 + crop_h, x0:x0 + crop_w]), (width, height),
-                      interpolation=cv2.INTER_CUBIC)
-
+    return cv2.resize(
+        np.ascontiguousarray(image[20 : 20 + crop_h, x0 : x0 + crop_w]), (width, height), interpolation=cv2.INTER_CUBIC
+    )
 
 
 def engine(width: int, height: int, frames: int) -> dict[str, float]:
@@ -67,7 +69,9 @@ def engine(width: int, height: int, frames: int) -> dict[str, float]:
         results["landmarks only"] = median_ms(landmarks, frames)
         for name, application in LOOK.items():
             results[f"landmarks + {name}"] = median_ms(lambda: render_look(frame, landmarks(), [application]), frames)
-        results["landmarks + full look"] = median_ms(lambda: render_look(frame, landmarks(), list(LOOK.values())), frames)
+        results["landmarks + full look"] = median_ms(
+            lambda: render_look(frame, landmarks(), list(LOOK.values())), frames
+        )
     results["JPEG decode"] = median_ms(lambda: decode_image(jpeg), frames)
     results["JPEG encode"] = median_ms(lambda: encode_jpeg(frame), frames)
     return results
@@ -91,8 +95,10 @@ def smoothing(frames: int = 60) -> tuple[float, float, float]:
     still = [np.clip(frame + rng.normal(0, 6, frame.shape), 0, 255).astype(np.uint8) for _ in range(frames)]
     raw, smooth = track(still)
     jitter = lambda p: float(np.linalg.norm(np.diff(p, axis=0), axis=2).mean())  # noqa: E731
-    moving = [cv2.warpAffine(frame, np.float32([[1, 0, 4 * i - 60], [0, 1, 0]]), (640, 480),
-                             borderMode=cv2.BORDER_REPLICATE) for i in range(30)]
+    moving = [
+        cv2.warpAffine(frame, np.float32([[1, 0, 4 * i - 60], [0, 1, 0]]), (640, 480), borderMode=cv2.BORDER_REPLICATE)
+        for i in range(30)
+    ]
     raw_moving, smooth_moving = track(moving)
     return jitter(raw), jitter(smooth), float(np.abs(smooth_moving - raw_moving)[..., 0].mean())
 
@@ -147,8 +153,10 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=200)
     args = parser.parse_args()
     raw, smooth, lag = smoothing()
-    print(f"landmark jitter on a still face: {raw:.2f} px/frame raw, {smooth:.2f} with One Euro "
-          f"({raw / smooth:.1f}x steadier); lag behind a face moving 4 px/frame: {lag:.2f} px")
+    print(
+        f"landmark jitter on a still face: {raw:.2f} px/frame raw, {smooth:.2f} with One Euro "
+        f"({raw / smooth:.1f}x steadier); lag behind a face moving 4 px/frame: {lag:.2f} px"
+    )
     cores = os.sched_getaffinity(0)
     os.sched_setaffinity(0, {min(cores)})  # the engine figures are for one core
     cv2.setNumThreads(1)
@@ -162,8 +170,10 @@ def main() -> None:
         print(f"  full look / landmarks only: {ratio:.2f}x" + ("  (target <= 2.0)" if width == 640 else ""))
     os.sched_setaffinity(0, cores)  # client and server are two processes' work: give them the machine
     p50, p95, late = websocket_round_trip(args.frames)
-    print(f"\nWebSocket round trip, 640x480 at 30 fps on loopback: p50 {p50:.1f} ms, p95 {p95:.1f} ms "
-          f"(target p95 <= 40 ms); {late} of {args.frames + 10} frames could not keep the 30 fps pace")
+    print(
+        f"\nWebSocket round trip, 640x480 at 30 fps on loopback: p50 {p50:.1f} ms, p95 {p95:.1f} ms "
+        f"(target p95 <= 40 ms); {late} of {args.frames + 10} frames could not keep the 30 fps pace"
+    )
 
 
 if __name__ == "__main__":

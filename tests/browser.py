@@ -1,4 +1,5 @@
 """Headless Chromium (Debian's /usr/bin/chromium) driven by Playwright, and a live app server."""
+
 from __future__ import annotations
 
 import os
@@ -11,8 +12,15 @@ import numpy as np
 import pytest
 from werkzeug.serving import make_server
 
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 # Playwright compiles wait_for_function predicates with `new Function`, which the site's CSP forbids;
 # journeys run with it bypassed, and test_csp_browser opens every page under the real policy

@@ -3,6 +3,7 @@
 Each backend gets one migrated and seeded template per session; each test gets its own copy
 (a file copy for SQLite, ``CREATE DATABASE ... TEMPLATE`` for PostgreSQL).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -102,9 +103,17 @@ def models_dir(sqlite_template, tmp_path_factory) -> Path:
 
 @pytest.fixture
 def app(db_url, models_dir):
-    app = create_app({"TESTING": True, "DATABASE_URL": db_url, "MODELS_DIR": str(models_dir),
-                      "SERVICE_TOKEN": SERVICE_TOKEN, "STAFF_TOKEN": STAFF_TOKEN, "SMS_SENDER": "memory",
-                      "PUBLIC_URL": PUBLIC_URL})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": db_url,
+            "MODELS_DIR": str(models_dir),
+            "SERVICE_TOKEN": SERVICE_TOKEN,
+            "STAFF_TOKEN": STAFF_TOKEN,
+            "SMS_SENDER": "memory",
+            "PUBLIC_URL": PUBLIC_URL,
+        }
+    )
     yield app
     app.extensions["store_db"].dispose()
 
@@ -126,6 +135,7 @@ def sign_in(client, phone: str = "13655550123") -> dict:
 @pytest.fixture
 def member(client) -> dict:
     return sign_in(client)
+
 
 # tests/assistant run in the Rasa environment (Python 3.10), by their own pytest call
 collect_ignore = ["assistant"]

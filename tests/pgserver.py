@@ -1,4 +1,5 @@
 """A throw-away PostgreSQL server on a free loopback port, for the test session."""
+
 from __future__ import annotations
 
 import glob
@@ -40,12 +41,31 @@ class PostgresServer:
     def start(self) -> None:
         if self.as_user:
             shutil.chown(self.workdir, "postgres", "postgres")
-        self._run(str(self.bindir / "initdb"), "-D", str(self.datadir), "-U", "storelens",
-                  "--auth=trust", "--encoding=UTF8", "--no-locale")
-        options = (f"-p {self.port} -k {self.workdir} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300")
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-o", options,
-                  "-l", str(self.workdir / "server.log"), "-w", "start")
+        self._run(
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.datadir),
+            "-U",
+            "storelens",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-locale",
+        )
+        options = (
+            f"-p {self.port} -k {self.workdir} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+        )
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.datadir),
+            "-o",
+            options,
+            "-l",
+            str(self.workdir / "server.log"),
+            "-w",
+            "start",
+        )
 
     def stop(self) -> None:
         try:

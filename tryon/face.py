@@ -1,9 +1,11 @@
 """A face as landmark points: the currency between detection, smoothing and rendering."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+
 
 @dataclass(frozen=True)
 class Face:

@@ -4,6 +4,7 @@ Coordinates are metres, seen from above: x along the room's width (0..width), z 
 depth (0..depth), y up. An item stands at (x, z) (its footprint's centre) turned
 ``rotation`` degrees clockwise seen from above; at 0 its front faces +z.
 """
+
 from __future__ import annotations
 
 import math
@@ -104,8 +105,9 @@ def gap(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _wall_point(room: Room, wall: str, along: float) -> np.ndarray:
-    return {"north": (along, 0.0), "south": (along, room.depth), "west": (0.0, along),
-            "east": (room.width, along)}[wall]
+    return {"north": (along, 0.0), "south": (along, room.depth), "west": (0.0, along), "east": (room.width, along)}[
+        wall
+    ]
 
 
 def _inward(wall: str) -> np.ndarray:
@@ -122,8 +124,7 @@ def door_swing(room: Room, door: Door, steps: int = 12) -> np.ndarray:
     left_is_end = door.wall in ("north", "east")
     hinge, free = (end, start) if (door.hinge == "left") == left_is_end else (start, end)
     leaf = free - hinge
-    arc = [hinge + math.cos(t) * leaf + math.sin(t) * inward * door.width
-           for t in np.linspace(0, math.pi / 2, steps)]
+    arc = [hinge + math.cos(t) * leaf + math.sin(t) * inward * door.width for t in np.linspace(0, math.pi / 2, steps)]
     return np.array([hinge, *arc])
 
 
@@ -175,8 +176,9 @@ def _near_pairs(items: list[Item], footprints: dict[str, np.ndarray], reach: flo
     walkway, so the exact tests run on a handful of pairs instead of all of them."""
     if len(items) < 2:
         return []
-    boxes = np.array([[f[:, 0].min(), f[:, 1].min(), f[:, 0].max(), f[:, 1].max()]
-                      for f in (footprints[i.id] for i in items)])
+    boxes = np.array(
+        [[f[:, 0].min(), f[:, 1].min(), f[:, 0].max(), f[:, 1].max()] for f in (footprints[i.id] for i in items)]
+    )
     dx = np.maximum(0, np.maximum(boxes[:, None, 0] - boxes[None, :, 2], boxes[None, :, 0] - boxes[:, None, 2]))
     dz = np.maximum(0, np.maximum(boxes[:, None, 1] - boxes[None, :, 3], boxes[None, :, 1] - boxes[:, None, 3]))
     near = np.argwhere(np.triu(np.hypot(dx, dz) < reach, k=1))

@@ -1,4 +1,5 @@
 """Decoding untrusted image bytes (uploads, WebSocket frames) and encoding results."""
+
 from __future__ import annotations
 
 import io
@@ -25,8 +26,12 @@ _UPRIGHT: dict[int, Callable[[np.ndarray], np.ndarray]] = {
     8: lambda p: cv2.rotate(p, cv2.ROTATE_90_COUNTERCLOCKWISE),
 }
 # JPEG can be decoded at 1/2, 1/4 or 1/8 scale straight from its DCT blocks, never holding full size
-_REDUCED = {1: cv2.IMREAD_COLOR, 2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4,
-            8: cv2.IMREAD_REDUCED_COLOR_8}
+_REDUCED = {
+    1: cv2.IMREAD_COLOR,
+    2: cv2.IMREAD_REDUCED_COLOR_2,
+    4: cv2.IMREAD_REDUCED_COLOR_4,
+    8: cv2.IMREAD_REDUCED_COLOR_8,
+}
 
 
 class ImageInputError(ValueError):
@@ -38,8 +43,9 @@ class ImageInputError(ValueError):
         self.reason = reason
 
 
-def decode_image(data: bytes, max_bytes: int = MAX_BYTES, max_side: int = MAX_SIDE,
-                 work_side: int | None = None) -> np.ndarray:
+def decode_image(
+    data: bytes, max_bytes: int = MAX_BYTES, max_side: int = MAX_SIDE, work_side: int | None = None
+) -> np.ndarray:
     """BGR uint8 pixels, turned upright by the EXIF orientation and, with ``work_side``, scaled
     down to at most that many px on the long side; refuses non-images, truncated files and
     oversize ones before decoding."""

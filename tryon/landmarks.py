@@ -3,6 +3,7 @@
 ``PhotoLandmarker`` looks at each image on its own (up to 4 faces); ``StreamLandmarker``
 tracks one face across video frames and needs one instance per stream.
 """
+
 from __future__ import annotations
 
 import mediapipe as mp
@@ -10,11 +11,15 @@ import numpy as np
 
 from .face import Face
 
+
 class _Landmarker:
     def __init__(self, static: bool, max_faces: int) -> None:
         self._mesh = mp.solutions.face_mesh.FaceMesh(
-            static_image_mode=static, max_num_faces=max_faces, refine_landmarks=True,
-            min_detection_confidence=0.5, min_tracking_confidence=0.5,
+            static_image_mode=static,
+            max_num_faces=max_faces,
+            refine_landmarks=True,
+            min_detection_confidence=0.5,
+            min_tracking_confidence=0.5,
         )
 
     def detect(self, image_bgr: np.ndarray) -> list[Face]:

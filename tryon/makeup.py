@@ -6,10 +6,11 @@ shifted by the difference of means, so every pore, crease and shadow keeps its r
 lightness. Finishes then shape lightness from the region's *own* highlights (gloss brightens
 where the lips already catch light), which is why they follow the scene's lighting.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import cv2
 import numpy as np
@@ -52,7 +53,7 @@ def hex_to_lab(color_hex: str) -> np.ndarray:
     value = color_hex.lstrip("#")
     if len(value) != 6 or any(c not in "0123456789abcdefABCDEF" for c in value):
         raise ValueError(f"not a #rrggbb colour: {color_hex!r}")
-    bgr = np.array([[[int(value[i:i + 2], 16) for i in (4, 2, 0)]]], np.uint8)
+    bgr = np.array([[[int(value[i : i + 2], 16) for i in (4, 2, 0)]]], np.uint8)
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2LAB)[0, 0].astype(np.float32)
 
 
@@ -65,8 +66,9 @@ MASKS: dict[str, Callable[[Face, tuple, Application], list[masks.Mask]]] = {
 }
 
 
-def _finish(lightness: np.ndarray, original: np.ndarray, weights: np.ndarray, finish: str,
-            mean: float, origin: tuple[int, int]) -> np.ndarray:
+def _finish(
+    lightness: np.ndarray, original: np.ndarray, weights: np.ndarray, finish: str, mean: float, origin: tuple[int, int]
+) -> np.ndarray:
     """Shape the new lightness from the region's own highlights (``original`` L, 0..255)."""
     spread = float(np.sqrt(np.einsum("ij,ij->", weights, (original - mean) ** 2) / max(weights.sum(), 1e-6))) + 1e-3
     highlight = np.clip((original - mean - 0.6 * spread) / (1.5 * spread), 0, 1)
@@ -75,12 +77,12 @@ def _finish(lightness: np.ndarray, original: np.ndarray, weights: np.ndarray, fi
     if finish == "satin":
         return lightness + 15 * highlight
     if finish == "gloss":
-        return lightness + 70 * highlight ** 1.5
+        return lightness + 70 * highlight**1.5
     if finish == "metallic":
         return lightness + 0.4 * (original - mean) + 45 * highlight
     h, w = lightness.shape  # shimmer: fine sparkle, fixed to the frame so it twinkles as you move
     y, x = origin[1] % 256, origin[0] % 256
-    sparkle = np.tile(_SPARKLE, (h // 256 + 2, w // 256 + 2))[y:y + h, x:x + w]
+    sparkle = np.tile(_SPARKLE, (h // 256 + 2, w // 256 + 2))[y : y + h, x : x + w]
     return lightness + 15 * highlight + 36 * sparkle
 
 
@@ -102,8 +104,14 @@ def _paint(image: np.ndarray, mask: masks.Mask, application: Application) -> Non
     mean = np.einsum("ijk,ij->k", lab, weights) / float(weights.sum())
     target = hex_to_lab(application.color_hex)
     painted = np.empty_like(lab)
-    painted[..., 0] = _finish(lab[..., 0] + 0.8 * (target[0] - mean[0]), lab[..., 0], weights,
-                              application.finish, float(mean[0]), (mask.x, mask.y))
+    painted[..., 0] = _finish(
+        lab[..., 0] + 0.8 * (target[0] - mean[0]),
+        lab[..., 0],
+        weights,
+        application.finish,
+        float(mean[0]),
+        (mask.x, mask.y),
+    )
     painted[..., 1:] = target[1:] + 0.35 * (lab[..., 1:] - mean[1:])
     painted -= lab
     painted *= (weights * (OPACITY[application.product_type] * application.intensity))[..., None]

@@ -3,6 +3,7 @@
 A ``Mask`` is a float32 alpha map (0..1) over a region of interest of the frame, so all
 later work touches only the pixels near the region, not the whole frame.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,8 +37,13 @@ def _canvas(points: np.ndarray, pad: float, frame_shape: tuple[int, ...]) -> tup
     return max(x0, 0), max(y0, 0), min(x1, width), min(y1, height)
 
 
-def _fill(shape: tuple[int, int], origin: tuple[int, int], polygons: list[np.ndarray], value: int = 255,
-          into: np.ndarray | None = None) -> np.ndarray:
+def _fill(
+    shape: tuple[int, int],
+    origin: tuple[int, int],
+    polygons: list[np.ndarray],
+    value: int = 255,
+    into: np.ndarray | None = None,
+) -> np.ndarray:
     canvas = np.zeros(shape, np.uint8) if into is None else into
     fixed = [np.round((p - origin) * FIXED).astype(np.int32) for p in polygons]
     cv2.fillPoly(canvas, fixed, value, cv2.LINE_AA, SHIFT)

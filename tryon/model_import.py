@@ -5,6 +5,7 @@ or in inches, or with Z up. The declared real dimensions settle it: of the commo
 scales and the two up-axis conventions, the one that brings the model closest to the
 declared size wins, and it must land within ``TOLERANCE`` of it.
 """
+
 from __future__ import annotations
 
 import io
@@ -45,7 +46,9 @@ def load_mesh(data: bytes, file_type: str) -> trimesh.Trimesh:
     try:
         loaded = trimesh.load(io.BytesIO(data), file_type=file_type, force="mesh", process=False)
     except Exception as error:  # trimesh raises many types for broken files
-        raise ModelInputError("invalid_model", f"could not read the {file_type.upper()} file ({type(error).__name__})") from None
+        raise ModelInputError(
+            "invalid_model", f"could not read the {file_type.upper()} file ({type(error).__name__})"
+        ) from None
     if not isinstance(loaded, trimesh.Trimesh) or len(loaded.faces) == 0 or len(loaded.vertices) == 0:
         raise ModelInputError("empty_model", "the file has no triangles")
     if not np.isfinite(loaded.vertices).all():
@@ -66,8 +69,9 @@ def _best_fit(extents: np.ndarray, declared: np.ndarray) -> tuple[str, bool, flo
     return unit, z_up, error
 
 
-def import_model(data: bytes, file_type: str, width: float, depth: float, height: float,
-                 face_budget: int = FACE_BUDGET) -> tuple[bytes, ImportReport]:
+def import_model(
+    data: bytes, file_type: str, width: float, depth: float, height: float, face_budget: int = FACE_BUDGET
+) -> tuple[bytes, ImportReport]:
     """A catalog GLB from a vendor file and the product's real size in metres."""
     if min(width, depth, height) <= 0:
         raise ModelInputError("invalid_model", "declared dimensions must be positive")
@@ -77,8 +81,9 @@ def import_model(data: bytes, file_type: str, width: float, depth: float, height
     unit, z_up, error = _best_fit(mesh.extents, declared)
     if error > TOLERANCE:
         measured = ", ".join(f"{v:.3g}" for v in mesh.extents)
-        raise ModelInputError("model_size_mismatch", f"model extents ({measured}) match no unit for "
-                                                     f"{width} x {depth} x {height} m")
+        raise ModelInputError(
+            "model_size_mismatch", f"model extents ({measured}) match no unit for {width} x {depth} x {height} m"
+        )
     if z_up:
         mesh.apply_transform(Z_UP_TO_Y_UP)
     mesh.apply_scale(UNIT_SCALES[unit])

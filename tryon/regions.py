@@ -1,4 +1,5 @@
 """Landmark indices of the Face Mesh regions that makeup goes on."""
+
 from __future__ import annotations
 
 LIPS_OUTER = [61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 409, 270, 269, 267, 0, 37, 39, 40, 185]

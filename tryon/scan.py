@@ -1,4 +1,5 @@
 """Room size from a phone scanner's mesh: the floor plane and the walls' footprint."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,5 +47,11 @@ def room_from_scan(mesh: trimesh.Trimesh) -> ScannedRoom:
     lo, hi = np.percentile(local, [1, 99], axis=0)
     centre = np.array([cx, cz]) + ((lo + hi) / 2) @ axes
     top = float(np.percentile(points[:, 1], 99))
-    return ScannedRoom(floor_y, float(hi[0] - lo[0]), float(hi[1] - lo[1]), top - floor_y, float(angle),
-                       (float(centre[0]), float(centre[1])))
+    return ScannedRoom(
+        floor_y,
+        float(hi[0] - lo[0]),
+        float(hi[1] - lo[1]),
+        top - floor_y,
+        float(angle),
+        (float(centre[0]), float(centre[1])),
+    )

@@ -1,4 +1,5 @@
 """Scene filters applied after makeup: how the look reads in other light."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -18,7 +19,7 @@ SCENES = tuple(_MATRICES)
 @lru_cache(maxsize=8)
 def _vignette(height: int, width: int) -> np.ndarray:
     """A soft dark edge (party lights come from the middle of the room), cached per frame size."""
-    y, x = np.ogrid[-1:1:height * 1j, -1:1:width * 1j]
+    y, x = np.ogrid[-1 : 1 : height * 1j, -1 : 1 : width * 1j]
     return (1 - 0.35 * np.clip(x * x + y * y - 0.3, 0, 1)).astype(np.float32)[..., None]
 
 

@@ -4,11 +4,12 @@ Skin is sampled away from shadows and highlights (the darkest and brightest pixe
 patches are dropped) after white balance from the scene's neutral surfaces, so a warm room
 light does not read as a warm undertone.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import cv2
 import numpy as np
@@ -42,7 +43,9 @@ class SkinTone:
     def to_dict(self) -> dict:
         zh, en = next((zh, en) for _, key, zh, en in ITA_CATEGORIES if key == self.category)
         return {
-            "ita": round(self.ita, 1), "category": self.category, "category_label": {"zh": zh, "en": en},
+            "ita": round(self.ita, 1),
+            "category": self.category,
+            "category_label": {"zh": zh, "en": en},
             "undertone": self.undertone,
             "undertone_label": dict(zip(("zh", "en"), UNDERTONES[self.undertone])),
             "lab": [round(self.lightness, 1), round(self.a, 1), round(self.b, 1)],
@@ -124,8 +127,14 @@ def recommend(tone: SkinTone, shades: Iterable[Shade], per_type: int = 3) -> dic
     zh, en = _REASONS[tone.undertone]
     category_zh, category_en = next((z, e) for _, key, z, e in ITA_CATEGORIES if key == tone.category)
     return {
-        kind: [{"sku": s.sku, "color_hex": s.color_hex, "score": round(score, 2),
-                "reason": {"zh": f"{category_zh}肤色、{zh}", "en": f"{category_en} skin, {en}"}}
-               for score, s in sorted(ranked, key=lambda r: (r[0], r[1].sku))[:per_type]]
+        kind: [
+            {
+                "sku": s.sku,
+                "color_hex": s.color_hex,
+                "score": round(score, 2),
+                "reason": {"zh": f"{category_zh}肤色、{zh}", "en": f"{category_en} skin, {en}"},
+            }
+            for score, s in sorted(ranked, key=lambda r: (r[0], r[1].sku))[:per_type]
+        ]
         for kind, ranked in scored.items()
     }

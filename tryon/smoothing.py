@@ -4,6 +4,7 @@ A low-pass filter whose cut-off rises with speed: a still face is smoothed hard 
 a moving one lightly (no visible lag). Landmarks are filtered in units of face width so the
 same settings suit a near or far face and any resolution.
 """
+
 from __future__ import annotations
 
 import math

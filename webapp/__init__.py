@@ -1,4 +1,5 @@
 """StoreLens web app: the Flask app factory."""
+
 from __future__ import annotations
 
 import os

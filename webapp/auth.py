@@ -1,9 +1,10 @@
 """Bearer tokens for server-to-server callers (``service``) and store staff (``staff``)."""
+
 from __future__ import annotations
 
 import functools
 import hmac
-from typing import Callable
+from collections.abc import Callable
 
 from flask import current_app, g, request
 

@@ -1,4 +1,5 @@
 """``flask --app webapp ...`` commands: init-db, import-stock, db-revision."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -40,8 +41,10 @@ def import_stock_command(csv_file: Path) -> None:
             report = stock_sync.import_csv(session, csv_file.read_bytes())
         except StoreError as error:
             raise click.ClickException(f"{error.message('en')} / {error.message('zh')}") from None
-    click.echo(f"{report.rows} rows: {report.applied} applied, {report.unchanged} unchanged, "
-               f"{report.stale} older than stored, {len(report.errors)} rejected")
+    click.echo(
+        f"{report.rows} rows: {report.applied} applied, {report.unchanged} unchanged, "
+        f"{report.stale} older than stored, {len(report.errors)} rejected"
+    )
     for row, error in report.errors:
         click.echo(f"  row {row}: {error.message('en')} / {error.message('zh')}", err=True)
     if report.errors:
@@ -73,25 +76,41 @@ def build_models_command() -> None:
 @click.option("--depth", type=float, help="real depth in metres")
 @click.option("--height", type=float, help="real height in metres")
 @with_appcontext
-def import_model_command(sku: str, model_file: Path, width: float | None, depth: float | None,
-                         height: float | None) -> None:
+def import_model_command(
+    sku: str, model_file: Path, width: float | None, depth: float | None, height: float | None
+) -> None:
     """Import a vendor model (GLB, glTF, OBJ, PLY, STL) for SKU at its true size."""
     with store_db().session() as session:
         try:
-            report = furniture.import_vendor_model(session, sku, model_file.read_bytes(), model_file.suffix,
-                                                   Path(current_app.config["MODELS_DIR"]), width, depth, height)
+            report = furniture.import_vendor_model(
+                session,
+                sku,
+                model_file.read_bytes(),
+                model_file.suffix,
+                Path(current_app.config["MODELS_DIR"]),
+                width,
+                depth,
+                height,
+            )
         except StoreError as error:
             raise click.ClickException(f"{error.message('en')} / {error.message('zh')}") from None
-    click.echo(f"{report['sku']}: read as {report['unit']}{', Z-up' if report['z_up'] else ''}; "
-               f"{report['faces_in']:,} -> {report['faces_out']:,} faces; "
-               f"{' x '.join(f'{v:.3f}' for v in report['extents_m'])} m (w x h x d); wrote {len(report['files'])} files")
+    click.echo(
+        f"{report['sku']}: read as {report['unit']}{', Z-up' if report['z_up'] else ''}; "
+        f"{report['faces_in']:,} -> {report['faces_out']:,} faces; "
+        f"{' x '.join(f'{v:.3f}' for v in report['extents_m'])} m (w x h x d); wrote {len(report['files'])} files"
+    )
 
 
 @click.command("export-lookups")
-@click.argument("out_file", type=click.Path(dir_okay=False, path_type=Path),
-                default=Path("assistant/data/nlu/lookups.yml"))
-@click.option("--jieba-dictionary", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("assistant/jieba/catalog.txt"), show_default=True)
+@click.argument(
+    "out_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("assistant/data/nlu/lookups.yml")
+)
+@click.option(
+    "--jieba-dictionary",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("assistant/jieba/catalog.txt"),
+    show_default=True,
+)
 @with_appcontext
 def export_lookups_command(out_file: Path, jieba_dictionary: Path) -> None:
     """Write the assistant's lookup tables (products, stores, places) and its jieba dictionary
@@ -106,6 +125,12 @@ def export_lookups_command(out_file: Path, jieba_dictionary: Path) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db_command, import_stock_command, db_revision_command, build_models_command,
-                    import_model_command, export_lookups_command):
+    for command in (
+        init_db_command,
+        import_stock_command,
+        db_revision_command,
+        build_models_command,
+        import_model_command,
+        export_lookups_command,
+    ):
         app.cli.add_command(command)

@@ -1,4 +1,5 @@
 """One database session per request, closed when the request ends."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app, g

@@ -1,4 +1,5 @@
 """Every API failure has one shape: ``{"error": {"code", "message"}}`` in zh or en."""
+
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, jsonify, request

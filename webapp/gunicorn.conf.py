@@ -7,6 +7,7 @@ greenlet instead of holding one of a few threads, so long connections cannot sta
 Try-on CV work is CPU-bound and runs on a few native threads beside each worker's event loop
 (webapp/makeup/renders.py).
 """
+
 import os
 
 wsgi_app = "webapp:create_app()"

@@ -1,4 +1,5 @@
 """The caller's language: ``?lang=`` first, then ``Accept-Language``; Chinese by default."""
+
 from __future__ import annotations
 
 from flask import request

@@ -3,6 +3,7 @@
 Storage is in memory by default (per worker process); set STORELENS_RATELIMIT_STORAGE_URI to a
 Redis URL so that several workers or hosts share one count.
 """
+
 from __future__ import annotations
 
 import math

@@ -2,6 +2,7 @@
 
 gunicorn uses ``MaskingLogger`` (webapp/gunicorn.conf.py); ``mask`` is the one rule.
 """
+
 from __future__ import annotations
 
 import re

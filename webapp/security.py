@@ -3,6 +3,7 @@
 The Content-Security-Policy allows no inline script: page data travels in JSON blocks, and the
 one import map (not code) carries a per-request nonce.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -28,19 +29,24 @@ def public_url(endpoint: str, **values: object) -> str:
 def _headers(response: Response) -> Response:
     ancestors = current_app.config.get("FRAME_ANCESTORS") or DEFAULT_FRAME_ANCESTORS
     script = "'self'" + (f" 'nonce-{g.csp_nonce}'" if "csp_nonce" in g else "")
-    response.headers.setdefault("Content-Security-Policy", "; ".join((
-        "default-src 'self'",
-        f"script-src {script} 'wasm-unsafe-eval'",
-        "style-src 'self' 'unsafe-inline'",  # model-viewer's shadow DOM and colour chips set styles inline
-        "img-src 'self' data: blob:",
-        "media-src 'self' blob:",
-        "connect-src 'self' blob: data:",
-        "worker-src 'self' blob:",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        f"frame-ancestors {ancestors}",
-    )))
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "; ".join(
+            (
+                "default-src 'self'",
+                f"script-src {script} 'wasm-unsafe-eval'",
+                "style-src 'self' 'unsafe-inline'",  # model-viewer's shadow DOM and colour chips set styles inline
+                "img-src 'self' data: blob:",
+                "media-src 'self' blob:",
+                "connect-src 'self' blob: data:",
+                "worker-src 'self' blob:",
+                "object-src 'none'",
+                "base-uri 'self'",
+                "form-action 'self'",
+                f"frame-ancestors {ancestors}",
+            )
+        ),
+    )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=(self), payment=()")

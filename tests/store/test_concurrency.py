@@ -1,4 +1,5 @@
 """Many shoppers at once: the limits hold on SQLite and PostgreSQL alike."""
+
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -37,8 +38,11 @@ def test_fifty_redemptions_of_one_code(db):
 def _seats_match_bookings(session) -> int:
     """Every slot's ``booked`` equals its confirmed bookings; returns the seats held overall."""
     booked = dict(session.execute(select(TimeSlot.id, TimeSlot.booked).where(TimeSlot.booked != 0)).all())
-    held = dict(session.execute(select(Booking.slot_id, func.count()).where(Booking.status == "confirmed")
-                                .group_by(Booking.slot_id)).all())
+    held = dict(
+        session.execute(
+            select(Booking.slot_id, func.count()).where(Booking.status == "confirmed").group_by(Booking.slot_id)
+        ).all()
+    )
     assert booked == held
     return sum(booked.values())
 
@@ -88,8 +92,9 @@ def test_fifty_reschedules_of_one_booking_move_its_one_seat(db):
     with db.session() as session:
         slots = [s["id"] for s in consultations.available_slots(session, "makeup", store_code="jingan")[:51]]
         booking = consultations.book(session, slots[0], "李雷", member(session, "13800138000"))
-    outcomes = _race(db, 50, lambda s, i: consultations.reschedule(s, booking["code"], slots[i + 1],
-                                                                   phone_last4="8000"))
+    outcomes = _race(
+        db, 50, lambda s, i: consultations.reschedule(s, booking["code"], slots[i + 1], phone_last4="8000")
+    )
     assert any(o[0] == "ok" for o in outcomes)
     assert {o for o in outcomes if o[0] != "ok"} <= {("booking_changed", 409)}
     with db.session() as session:

@@ -17,8 +17,9 @@ def _first_slot(session, service="makeup", store="jingan"):
 
 
 def _move_slot_to_the_past(session, slot_id):
-    session.execute(update(TimeSlot).where(TimeSlot.id == slot_id)
-                    .values(starts_at=timeutil.now() - timedelta(hours=1)))
+    session.execute(
+        update(TimeSlot).where(TimeSlot.id == slot_id).values(starts_at=timeutil.now() - timedelta(hours=1))
+    )
     session.commit()
 
 
@@ -53,8 +54,9 @@ def test_a_short_code_opens_only_with_the_phones_last_digits(session):
     seen = consultations.get_booking(session, booking["code"].lower(), phone_last4=LAST4)
     assert seen["code"] == booking["code"] and (seen["name"], seen["phone"]) == ("李*", "138****8000")
     assert "link_code" not in seen
-    wrong_digits = fails("booking_not_found", 404, consultations.get_booking, session, booking["code"],
-                         phone_last4="0000")
+    wrong_digits = fails(
+        "booking_not_found", 404, consultations.get_booking, session, booking["code"], phone_last4="0000"
+    )
     wrong_code = fails("booking_not_found", 404, consultations.get_booking, session, "BK222222", phone_last4=LAST4)
     assert answer(wrong_digits) == answer(wrong_code)  # nothing tells which one was wrong
     fails("missing_field", 400, consultations.get_booking, session, booking["code"])
@@ -95,7 +97,7 @@ def test_a_members_bookings_newest_first(session):
 def test_a_member_holds_at_most_three_upcoming_bookings(session):
     owner = member(session, PHONE)
     slots = consultations.available_slots(session, "makeup", store_code="xujiahui")[:5]
-    made = [consultations.book(session, s["id"], NAME, owner) for s in slots[:consultations.MAX_ACTIVE_BOOKINGS]]
+    made = [consultations.book(session, s["id"], NAME, owner) for s in slots[: consultations.MAX_ACTIVE_BOOKINGS]]
     error = fails("booking_limit_reached", 409, consultations.book, session, slots[3]["id"], NAME, owner)
     assert "3" in error.message("zh") and "3" in error.message("en")
     assert session.get(TimeSlot, slots[3]["id"]).booked == 0  # the refused booking took no seat
@@ -127,13 +129,16 @@ def test_past_slot_is_refused(session):
     fails("slot_in_past", 422, consultations.book, session, slot["id"], NAME, member(session, PHONE))
 
 
-@pytest.mark.parametrize("slot_id, name, code, status", [
-    (None, "", "invalid_field", 400),
-    (None, "x" * 61, "invalid_field", 400),
-    (None, None, "invalid_field", 400),
-    ("abc", NAME, "invalid_field", 400),
-    (99999999, NAME, "slot_not_found", 404),
-])
+@pytest.mark.parametrize(
+    "slot_id, name, code, status",
+    [
+        (None, "", "invalid_field", 400),
+        (None, "x" * 61, "invalid_field", 400),
+        (None, None, "invalid_field", 400),
+        ("abc", NAME, "invalid_field", 400),
+        (99999999, NAME, "slot_not_found", 404),
+    ],
+)
 def test_bad_bookings(session, slot_id, name, code, status):
     slot_id = slot_id or _first_slot(session)["id"]
     fails(code, status, consultations.book, session, slot_id, name, member(session, PHONE))

@@ -46,7 +46,9 @@ def test_quota_exhausted(session):
 def test_claim_outside_window(session):
     now = timeutil.now()
     campaign = coupons.get_campaign(session, "NEW50")
-    fails("coupon_not_started", 422, coupons.claim, session, "NEW50", PHONE, now=campaign.valid_from - timedelta(days=1))
+    fails(
+        "coupon_not_started", 422, coupons.claim, session, "NEW50", PHONE, now=campaign.valid_from - timedelta(days=1)
+    )
     fails("coupon_expired", 422, coupons.claim, session, "NEW50", PHONE, now=campaign.valid_to + timedelta(minutes=1))
     assert now < campaign.valid_to
 

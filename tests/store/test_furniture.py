@@ -9,7 +9,14 @@ from webapp.store import furniture
 from .helpers import fails
 
 ROOM = {"width": 4.2, "depth": 3.6, "height": 2.8, "doors": [{"wall": "north", "offset": 0.2, "width": 0.9}]}
-SOFA_AGAINST_SOUTH = {"id": "sofa", "sku": "FUR-OSLO-3S", "variant": "slate", "x": 2.1, "z": 3.6 - 0.46, "rotation": 180}
+SOFA_AGAINST_SOUTH = {
+    "id": "sofa",
+    "sku": "FUR-OSLO-3S",
+    "variant": "slate",
+    "x": 2.1,
+    "z": 3.6 - 0.46,
+    "rotation": 180,
+}
 
 
 def test_a_good_plan_fits_and_is_quoted(session):
@@ -30,14 +37,15 @@ def test_problems_are_named_in_both_languages(session):
     assert by_code["door_swing"]["items"] == ["wardrobe"]
     assert "挡住了门" in by_code["door_swing"]["message"]["zh"]
     assert by_code["overlap"]["items"] == ["sofa", "table"]
-    assert by_code["overlap"]["message"]["en"] == ("Oslo 3-seat sofa / Bergen coffee table overlap by "
-                                                   f"{round(by_code['overlap']['distance_m'] * 100)} cm.")
+    assert by_code["overlap"]["message"]["en"] == (
+        f"Oslo 3-seat sofa / Bergen coffee table overlap by {round(by_code['overlap']['distance_m'] * 100)} cm."
+    )
 
 
 def test_quote_counts_repeats_and_charges_small_orders(session):
     chairs = [{"sku": "FUR-FJORD-CH", "x": 1 + i, "z": 1.5} for i in range(2)]
     quote = furniture.check_plan(session, {"room": ROOM, "items": chairs})["quote"]
-    assert [(l["quantity"], l["subtotal"]) for l in quote["lines"]] == [(2, 1398.0)]
+    assert [(line["quantity"], line["subtotal"]) for line in quote["lines"]] == [(2, 1398.0)]
     assert quote["delivery_fee"] == 199 and quote["total"] == 1597.0
     assert quote["lines"][0]["stock"] is None  # no store or position given
 
@@ -62,23 +70,31 @@ def test_plans_are_saved_and_reopened_by_code(session):
     fails("plan_not_found", 404, furniture.get_plan, session, "PNOPE99")
 
 
-@pytest.mark.parametrize("body, code", [
-    ({"room": {"width": 0.1, "depth": 3}}, "invalid_field"),
-    ({"room": {"width": 4}}, "missing_field"),
-    ({"room": "big"}, "invalid_field"),
-    ({"room": {**ROOM, "doors": [{"wall": "ceiling", "offset": 0, "width": 0.9}]}}, "invalid_field"),
-    ({"room": ROOM, "items": [{"sku": "FUR-OSLO-3S", "x": "left", "z": 1}]}, "invalid_field"),
-    ({"room": ROOM, "items": [{"sku": "FUR-OSLO-3S", "variant": "gold", "x": 1, "z": 1}]}, "invalid_field"),
-    ({"room": ROOM, "items": "sofa"}, "invalid_field"),
-    ({"room": ROOM, "walkway": 9}, "invalid_field"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ({"room": {"width": 0.1, "depth": 3}}, "invalid_field"),
+        ({"room": {"width": 4}}, "missing_field"),
+        ({"room": "big"}, "invalid_field"),
+        ({"room": {**ROOM, "doors": [{"wall": "ceiling", "offset": 0, "width": 0.9}]}}, "invalid_field"),
+        ({"room": ROOM, "items": [{"sku": "FUR-OSLO-3S", "x": "left", "z": 1}]}, "invalid_field"),
+        ({"room": ROOM, "items": [{"sku": "FUR-OSLO-3S", "variant": "gold", "x": 1, "z": 1}]}, "invalid_field"),
+        ({"room": ROOM, "items": "sofa"}, "invalid_field"),
+        ({"room": ROOM, "walkway": 9}, "invalid_field"),
+    ],
+)
 def test_bad_plans_are_refused(session, body, code):
     fails(code, 400, furniture.check_plan, session, body)
 
 
 def test_lipstick_is_not_furniture(session):
-    fails("product_not_found", 404, furniture.check_plan, session,
-           {"room": ROOM, "items": [{"sku": "LIP-101", "x": 1, "z": 1}]})
+    fails(
+        "product_not_found",
+        404,
+        furniture.check_plan,
+        session,
+        {"room": ROOM, "items": [{"sku": "LIP-101", "x": 1, "z": 1}]},
+    )
 
 
 def test_vendor_import_writes_every_variant(session, tmp_path):
@@ -87,6 +103,14 @@ def test_vendor_import_writes_every_variant(session, tmp_path):
     assert report["unit"] == "mm" and len(report["files"]) == 4  # 3 variants + the default file
     loaded = trimesh.load(io.BytesIO((tmp_path / "fur-oslo-ac.glb").read_bytes()), file_type="glb")
     assert np.allclose(loaded.extents, [0.88, 0.8, 0.86], atol=0.01)
-    fails("model_size_mismatch", 422, furniture.import_vendor_model, session, "FUR-OSLO-AC",
-           trimesh.creation.box(extents=[5, 5, 5]).export(file_type="stl"), "stl", tmp_path)
+    fails(
+        "model_size_mismatch",
+        422,
+        furniture.import_vendor_model,
+        session,
+        "FUR-OSLO-AC",
+        trimesh.creation.box(extents=[5, 5, 5]).export(file_type="stl"),
+        "stl",
+        tmp_path,
+    )
     fails("invalid_model", 400, furniture.import_vendor_model, session, "FUR-OSLO-AC", b"junk", "glb", tmp_path)

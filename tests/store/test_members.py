@@ -1,4 +1,5 @@
 """Verified sign-in by SMS code, hashed device tokens, and erasure on request."""
+
 from datetime import timedelta
 from pathlib import Path
 
@@ -83,8 +84,15 @@ def test_sign_out_revokes_that_device_only(session):
 def test_erasure_leaves_nothing_personal(db, db_url):
     with db.session() as session:
         token = sign_in(session)
-        looks.save_look(session, {"consent": True, "items": [{"sku": "LIP-101"}],
-                                  "skin_tone": {"ita": 30.0, "category": "intermediate", "undertone": "warm"}}, token)
+        looks.save_look(
+            session,
+            {
+                "consent": True,
+                "items": [{"sku": "LIP-101"}],
+                "skin_tone": {"ita": 30.0, "category": "intermediate", "undertone": "warm"},
+            },
+            token,
+        )
     with db.session() as session:
         erased = privacy.erase_member(session, token)
         assert (erased["deleted_looks"], erased["deleted_skin_analyses"]) == (1, 1)

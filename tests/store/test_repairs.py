@@ -51,22 +51,29 @@ def test_a_right_answer_resets_the_count(session):
     assert repairs.ticket_status(session, TICKET, LAST4)["id"] == TICKET
 
 
-@pytest.mark.parametrize("ticket, last4, code, status", [
-    ("20417", LAST4, "invalid_field", 400),
-    ("R-2041", LAST4, "invalid_field", 400),
-    (TICKET, "56", "invalid_field", 400),
-    (TICKET, None, "invalid_field", 400),
-])
+@pytest.mark.parametrize(
+    "ticket, last4, code, status",
+    [
+        ("20417", LAST4, "invalid_field", 400),
+        ("R-2041", LAST4, "invalid_field", 400),
+        (TICKET, "56", "invalid_field", 400),
+        (TICKET, None, "invalid_field", 400),
+    ],
+)
 def test_bad_lookups(session, ticket, last4, code, status):
     fails(code, status, repairs.ticket_status, session, ticket, last4)
 
 
 def test_staff_append_events(session):
-    ticket = repairs.add_event(session, TICKET, "repairing", note_zh="配件到了", note_en="Part arrived",
-                               staff="advisor-01", eta="2030-01-05")
+    ticket = repairs.add_event(
+        session, TICKET, "repairing", note_zh="配件到了", note_en="Part arrived", staff="advisor-01", eta="2030-01-05"
+    )
     assert ticket["status"] == "repairing" and ticket["eta"] == "2030-01-05"
-    assert ticket["timeline"][-1] == {"status": "repairing", "note": {"zh": "配件到了", "en": "Part arrived"},
-                                      "at": ticket["timeline"][-1]["at"]}
+    assert ticket["timeline"][-1] == {
+        "status": "repairing",
+        "note": {"zh": "配件到了", "en": "Part arrived"},
+        "at": ticket["timeline"][-1]["at"],
+    }
     # the owner sees it
     assert repairs.ticket_status(session, TICKET, LAST4)["timeline"][-1]["status"] == "repairing"
 

@@ -6,10 +6,18 @@ from webapp.store import StoreError, handoffs, search
 PLACES = PROJECT_ROOT / "assets" / "seed" / "places.json"
 
 
-@pytest.mark.parametrize("query, sku", [
-    ("豆沙色口红", "LIP-101"), ("静安店还有MAC那支豆沙色口红吗", "LIP-101"), ("rose bean lipstik", "LIP-101"),
-    ("Oslo sofa", "FUR-OSLO-3S"), ("109", "LIP-109"), ("枫叶红", "LIP-102"), ("maple red", "LIP-102"),
-])
+@pytest.mark.parametrize(
+    "query, sku",
+    [
+        ("豆沙色口红", "LIP-101"),
+        ("静安店还有MAC那支豆沙色口红吗", "LIP-101"),
+        ("rose bean lipstik", "LIP-101"),
+        ("Oslo sofa", "FUR-OSLO-3S"),
+        ("109", "LIP-109"),
+        ("枫叶红", "LIP-102"),
+        ("maple red", "LIP-102"),
+    ],
+)
 def test_products_by_what_shoppers_type(session, query, sku):
     assert search.search_products(session, query)[0]["sku"] == sku
 
@@ -18,8 +26,15 @@ def test_product_type_words_narrow_the_search(session):
     assert all(p["product_type"] == "cheek" for p in search.search_products(session, "蜜桃腮红"))
 
 
-@pytest.mark.parametrize("query, code", [("静安店", "jingan"), ("People's Square", "peoples-square"),
-                                         ("xujiahui store", "xujiahui"), ("五角场", "wujiaochang")])
+@pytest.mark.parametrize(
+    "query, code",
+    [
+        ("静安店", "jingan"),
+        ("People's Square", "peoples-square"),
+        ("xujiahui store", "xujiahui"),
+        ("五角场", "wujiaochang"),
+    ],
+)
 def test_stores_by_name_or_district(session, query, code):
     assert search.search_stores(session, query)[0]["code"] == code
 

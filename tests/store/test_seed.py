@@ -4,7 +4,12 @@ from sqlalchemy import func, select
 
 from webapp.store import Database, migrate, seed
 from webapp.store.models import (
-    CouponCampaign, Inventory, Product, RepairTicket, Store, TimeSlot,
+    CouponCampaign,
+    Inventory,
+    Product,
+    RepairTicket,
+    Store,
+    TimeSlot,
 )
 
 from ..conftest import SEED_DIR
@@ -47,9 +52,13 @@ def test_seed_data_is_well_formed(session):
 def _snapshot(url):
     db = Database(url)
     with db.session() as session:
-        rows = [tuple((i.store_id, i.sku, i.quantity, i.updated_at)) for i in
-                session.scalars(select(Inventory).order_by(Inventory.store_id, Inventory.sku))]
-        slots = [(s.store_id, s.service_code, s.starts_at) for s in session.scalars(select(TimeSlot).order_by(TimeSlot.id))]
+        rows = [
+            tuple((i.store_id, i.sku, i.quantity, i.updated_at))
+            for i in session.scalars(select(Inventory).order_by(Inventory.store_id, Inventory.sku))
+        ]
+        slots = [
+            (s.store_id, s.service_code, s.starts_at) for s in session.scalars(select(TimeSlot).order_by(TimeSlot.id))
+        ]
     db.dispose()
     return rows, slots
 

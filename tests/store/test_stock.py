@@ -19,8 +19,10 @@ def test_nearby_stores_are_sorted_and_within_radius(session):
     assert all(d <= 5 for d in distances)
     assert all(r["quantity"] > 0 for r in result["results"])
     in_stock_nearby = {
-        s.code for s, qty in session.execute(select(Store, Inventory.quantity).join(Inventory)
-                                             .where(Inventory.sku == "LIP-101"))
+        s.code
+        for s, qty in session.execute(
+            select(Store, Inventory.quantity).join(Inventory).where(Inventory.sku == "LIP-101")
+        )
         if qty > 0 and stock.distance_km(*PEOPLES_SQUARE, s.lat, s.lon) <= 5
     }
     assert {r["store"]["code"] for r in result["results"]} == in_stock_nearby
@@ -29,9 +31,14 @@ def test_nearby_stores_are_sorted_and_within_radius(session):
 
 def test_out_of_stock_store_is_not_listed(session):
     session.execute(update(Inventory).where(Inventory.sku == "LIP-103").values(quantity=0))
-    session.execute(update(Inventory).where(Inventory.sku == "LIP-103", Inventory.store_id ==
-                                            select(Store.id).where(Store.code == "songjiang").scalar_subquery())
-                    .values(quantity=4))
+    session.execute(
+        update(Inventory)
+        .where(
+            Inventory.sku == "LIP-103",
+            Inventory.store_id == select(Store.id).where(Store.code == "songjiang").scalar_subquery(),
+        )
+        .values(quantity=4)
+    )
     session.commit()
     result = stock.nearby_stock(session, "LIP-103", store_code="jingan")
     # only Songjiang (about 30 km away) has it: the search widens until it finds it
@@ -64,12 +71,15 @@ def test_nowhere_in_stock_gives_empty_widened_result(session):
     assert result["radius_km"] == stock.MAX_RADIUS_KM
 
 
-@pytest.mark.parametrize("sku, kwargs, code, status", [
-    ("NOPE-1", {"store_code": "jingan"}, "product_not_found", 404),
-    ("LIP-101", {"store_code": "atlantis"}, "store_not_found", 404),
-    ("LIP-101", {}, "missing_field", 400),
-    ("LIP-101", {"lat": 91.0, "lon": 0.0}, "invalid_field", 400),
-])
+@pytest.mark.parametrize(
+    "sku, kwargs, code, status",
+    [
+        ("NOPE-1", {"store_code": "jingan"}, "product_not_found", 404),
+        ("LIP-101", {"store_code": "atlantis"}, "store_not_found", 404),
+        ("LIP-101", {}, "missing_field", 400),
+        ("LIP-101", {"lat": 91.0, "lon": 0.0}, "invalid_field", 400),
+    ],
+)
 def test_bad_queries(session, sku, kwargs, code, status):
     with pytest.raises(StoreError) as caught:
         stock.nearby_stock(session, sku, **kwargs)

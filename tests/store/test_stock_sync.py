@@ -25,8 +25,11 @@ def test_good_rows_apply_and_bad_rows_are_reported_by_line(session):
     report = stock_sync.import_csv(session, GOOD_AND_BAD.encode())
     assert (report.rows, report.applied + report.unchanged) == (8, 3)
     assert [(row, e.code) for row, e in report.errors] == [
-        (4, "store_not_found"), (5, "product_not_found"), (6, "invalid_field"),
-        (7, "invalid_field"), (8, "invalid_field"),
+        (4, "store_not_found"),
+        (5, "product_not_found"),
+        (6, "invalid_field"),
+        (7, "invalid_field"),
+        (8, "invalid_field"),
     ]
     session.expire_all()
     assert _quantity(session, "jingan", "LIP-101") == 42
@@ -61,14 +64,17 @@ def test_chinese_headers_in_gb18030(session):
 
 
 def test_json_rows(session):
-    report = stock_sync.apply_rows(session, enumerate([{"store": "jingan", "sku": "LIP-111", "quantity": 3},
-                                                       "nonsense", {"store": "jingan"}], start=1))
+    report = stock_sync.apply_rows(
+        session,
+        enumerate([{"store": "jingan", "sku": "LIP-111", "quantity": 3}, "nonsense", {"store": "jingan"}], start=1),
+    )
     assert report.applied == 1
     assert [(row, e.code) for row, e in report.errors] == [(2, "invalid_field"), (3, "missing_field")]
 
 
-@pytest.mark.parametrize("data", [b"", b"\x00\x01\x02garbage", b"shop,item\njingan,LIP-101\n",
-                                  b"\xff\xfe\x00\x00broken"])
+@pytest.mark.parametrize(
+    "data", [b"", b"\x00\x01\x02garbage", b"shop,item\njingan,LIP-101\n", b"\xff\xfe\x00\x00broken"]
+)
 def test_unreadable_files_are_refused_whole(session, data):
     with pytest.raises(StoreError) as caught:
         stock_sync.import_csv(session, data)
@@ -76,8 +82,10 @@ def test_unreadable_files_are_refused_whole(session, data):
 
 
 def test_far_off_times_are_row_errors(session):
-    rows = ("store,sku,quantity,updated_at\n"
-            "jingan,LIP-101,5,9999-12-31T23:00:00Z\n"
-            "jingan,LIP-101,5,0001-01-01T00:00:00+09:00\n")
+    rows = (
+        "store,sku,quantity,updated_at\n"
+        "jingan,LIP-101,5,9999-12-31T23:00:00Z\n"
+        "jingan,LIP-101,5,0001-01-01T00:00:00+09:00\n"
+    )
     report = stock_sync.import_csv(session, rows.encode())
     assert [(row, e.code) for row, e in report.errors] == [(2, "invalid_field"), (3, "invalid_field")]

@@ -1,4 +1,5 @@
 """Fit check on hand-made rooms whose answers are known."""
+
 import math
 
 import numpy as np

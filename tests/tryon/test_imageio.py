@@ -22,14 +22,17 @@ def test_png_and_webp_are_accepted(frame):
         assert decode_image(data.tobytes()).shape == frame.shape
 
 
-@pytest.mark.parametrize("make, code", [
-    (lambda f: b"definitely not an image", "invalid_image"),
-    (lambda f: b"", "invalid_image"),
-    (lambda f: encode_jpeg(f)[:5000], "invalid_image"),  # truncated
-    (lambda f: encode_jpeg(f)[:200] + bytes(range(256)) * 40 + b"\xff\xd9", "invalid_image"),  # corrupt body
-    (lambda f: b"GIF89a" + b"\x00" * 100, "invalid_image"),
-    (lambda f: b"\xff" * (10 * 1024 * 1024 + 1), "image_too_large"),
-])
+@pytest.mark.parametrize(
+    "make, code",
+    [
+        (lambda f: b"definitely not an image", "invalid_image"),
+        (lambda f: b"", "invalid_image"),
+        (lambda f: encode_jpeg(f)[:5000], "invalid_image"),  # truncated
+        (lambda f: encode_jpeg(f)[:200] + bytes(range(256)) * 40 + b"\xff\xd9", "invalid_image"),  # corrupt body
+        (lambda f: b"GIF89a" + b"\x00" * 100, "invalid_image"),
+        (lambda f: b"\xff" * (10 * 1024 * 1024 + 1), "image_too_large"),
+    ],
+)
 def test_bad_bytes_are_refused(frame, make, code):
     with pytest.raises(ImageInputError) as caught:
         decode_image(make(frame))
@@ -46,8 +49,10 @@ def test_huge_dimensions_are_refused_before_decoding():
 
 def _png_header(width: int, height: int) -> bytes:
     """A PNG that only claims a size: signature, IHDR and IEND, no pixel data."""
+
     def chunk(kind: bytes, payload: bytes) -> bytes:
         return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
 

@@ -1,4 +1,5 @@
 """Makeup on a real face: colour goes where it should and nowhere else."""
+
 import cv2
 import numpy as np
 import pytest
@@ -68,7 +69,7 @@ def _transformed(frame, kind):
     if kind == "larger":
         big = cv2.resize(frame, None, fx=1.4, fy=1.4, interpolation=cv2.INTER_CUBIC)
         y, x = (big.shape[0] - h) // 2, (big.shape[1] - w) // 2
-        return np.ascontiguousarray(big[y:y + h, x:x + w])
+        return np.ascontiguousarray(big[y : y + h, x : x + w])
     angle = {"rotated_left": 15, "rotated_right": -15}[kind]
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     return cv2.warpAffine(frame, matrix, (w, h), borderMode=cv2.BORDER_REFLECT)
@@ -93,7 +94,9 @@ def test_eyeshadow_stays_on_the_lid(frame, face):
         assert not changed[opening].any(), "eyeshadow on the eyeball"
         lid = np.zeros(frame.shape[:2], bool)
         lid_top = face.points[upper] + 0.3 * (face.points[brow_lower].mean(axis=0) - face.points[upper])
-        cv2.fillPoly(lid.view(np.uint8), [np.round(np.concatenate([face.points[upper], lid_top[::-1]])).astype(np.int32)], 1)
+        cv2.fillPoly(
+            lid.view(np.uint8), [np.round(np.concatenate([face.points[upper], lid_top[::-1]])).astype(np.int32)], 1
+        )
         assert changed[lid & ~opening].mean() > 0.5, "the lid itself was not coloured"
 
 
@@ -123,7 +126,9 @@ def test_gloss_highlight_follows_the_lips_own_light(frame, face):
 
 def test_every_finish_and_product_renders(frame, face):
     for finish in ("matte", "satin", "gloss", "shimmer", "metallic"):
-        look = [Application(kind, "#B5656B", finish, 0.8, wing=True) for kind in ("lip", "eye", "liner", "cheek", "brow")]
+        look = [
+            Application(kind, "#B5656B", finish, 0.8, wing=True) for kind in ("lip", "eye", "liner", "cheek", "brow")
+        ]
         out = render_look(frame, [face], look)
         assert out.shape == frame.shape and not np.array_equal(out, frame)
 
@@ -134,12 +139,20 @@ def test_all_faces_in_a_photo_are_made_up(frame, photo_landmarker):
     assert len(faces) == 2
     out = render_look(pair, faces, [Application("lip", RED, "matte")])
     for face in faces:
-        assert chroma_distance(out, lips_only(pair.shape, face), RED) < 0.5 * chroma_distance(pair, lips_only(pair.shape, face), RED)
+        assert chroma_distance(out, lips_only(pair.shape, face), RED) < 0.5 * chroma_distance(
+            pair, lips_only(pair.shape, face), RED
+        )
 
 
-@pytest.mark.parametrize("kwargs", [dict(product_type="nail", color_hex=RED), dict(product_type="lip", color_hex="red"),
-                                    dict(product_type="lip", color_hex=RED, finish="sparkly"),
-                                    dict(product_type="lip", color_hex=RED, intensity=1.5)])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(product_type="nail", color_hex=RED),
+        dict(product_type="lip", color_hex="red"),
+        dict(product_type="lip", color_hex=RED, finish="sparkly"),
+        dict(product_type="lip", color_hex=RED, intensity=1.5),
+    ],
+)
 def test_bad_applications_are_refused(kwargs):
     with pytest.raises(ValueError):
         Application(**kwargs)

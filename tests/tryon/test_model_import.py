@@ -1,4 +1,5 @@
 """Vendor models: the same sofa in any unit imports to the same true size."""
+
 import io
 
 import numpy as np
@@ -56,13 +57,16 @@ def test_large_meshes_are_simplified_to_the_budget():
     assert np.allclose(_extents(glb), [2.2, 0.82, 0.92], atol=0.02)
 
 
-@pytest.mark.parametrize("data, file_type, code", [
-    (b"solid nothing\nendsolid nothing\n", "stl", "empty_model"),
-    (b"ply\nformat ascii 1.0\nelement vertex 0\nelement face 0\nend_header\n", "ply", "empty_model"),
-    (b"\x00\x01garbage that is not a model" * 10, "glb", "invalid_model"),
-    (b"v 0 0 0\nv 1 0 0\nv nan 1 0\nf 1 2 3\n", "obj", "invalid_model"),
-    (b"v 0 0 0\n", "fbx", "invalid_model"),
-])
+@pytest.mark.parametrize(
+    "data, file_type, code",
+    [
+        (b"solid nothing\nendsolid nothing\n", "stl", "empty_model"),
+        (b"ply\nformat ascii 1.0\nelement vertex 0\nelement face 0\nend_header\n", "ply", "empty_model"),
+        (b"\x00\x01garbage that is not a model" * 10, "glb", "invalid_model"),
+        (b"v 0 0 0\nv 1 0 0\nv nan 1 0\nf 1 2 3\n", "obj", "invalid_model"),
+        (b"v 0 0 0\n", "fbx", "invalid_model"),
+    ],
+)
 def test_broken_files_are_refused(data, file_type, code):
     with pytest.raises(ModelInputError) as caught:
         import_model(data, file_type, W, D, H)
@@ -87,13 +91,21 @@ def test_generated_catalog_models_are_true_to_size():
         product = products[sku]
         params = {k: v for k, v in spec.items() if k != "kind"}
         for variant in product["variants"]:
-            glb = build(spec["kind"], product["width_m"], product["depth_m"], product["height_m"],
-                        variant["color_hex"], **params).export(file_type="glb")
+            glb = build(
+                spec["kind"],
+                product["width_m"],
+                product["depth_m"],
+                product["height_m"],
+                variant["color_hex"],
+                **params,
+            ).export(file_type="glb")
             scene = trimesh.load(io.BytesIO(glb), file_type="glb")
-            assert np.allclose(scene.extents, [product["width_m"], product["height_m"], product["depth_m"]], atol=0.01), sku
+            assert np.allclose(
+                scene.extents, [product["width_m"], product["height_m"], product["depth_m"]], atol=0.01
+            ), sku
             assert scene.bounds[0][1] == pytest.approx(0, abs=1e-6)
             colours = {tuple(g.visual.material.baseColorFactor[:3]) for g in scene.geometry.values()}
-            wanted = tuple(int(variant["color_hex"][i:i + 2], 16) for i in (1, 3, 5))
+            wanted = tuple(int(variant["color_hex"][i : i + 2], 16) for i in (1, 3, 5))
             assert wanted in colours, (sku, variant["id"])
             assert len(scene.geometry) >= (1 if spec["kind"] == "rug" else 3)  # parts, not a single box
 

@@ -5,8 +5,14 @@ import numpy as np
 
 from tryon.skin import Shade, _skin_pixels, analyse_skin, recommend
 
-SHADES = [Shade("LIP-A", "lip", "#E8623A"), Shade("LIP-B", "lip", "#9E1B4F"), Shade("LIP-C", "lip", "#B76E79"),
-          Shade("LIP-D", "lip", "#C98E7A"), Shade("CHK-A", "cheek", "#F2A38A"), Shade("CHK-B", "cheek", "#B85470")]
+SHADES = [
+    Shade("LIP-A", "lip", "#E8623A"),
+    Shade("LIP-B", "lip", "#9E1B4F"),
+    Shade("LIP-C", "lip", "#B76E79"),
+    Shade("LIP-D", "lip", "#C98E7A"),
+    Shade("CHK-A", "cheek", "#F2A38A"),
+    Shade("CHK-B", "cheek", "#B85470"),
+]
 
 
 def test_skin_tone_of_a_real_face(frame, face):

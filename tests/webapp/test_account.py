@@ -1,4 +1,5 @@
 """Member sign-in by SMS code over HTTP, what only a verified member may see, erasure, and headers."""
+
 import re
 
 import pytest
@@ -22,11 +23,17 @@ def test_sign_in_by_sms_code(client):
 
 
 def test_member_data_needs_a_verified_sign_in(client):
-    refused = client.post("/api/v1/looks?lang=en", json={**LOOK, "phone": "13655550123"}, headers={"Host": "evil.example"})
+    refused = client.post(
+        "/api/v1/looks?lang=en", json={**LOOK, "phone": "13655550123"}, headers={"Host": "evil.example"}
+    )
     error = refused.get_json()["error"]
     assert refused.status_code == 401 and error["code"] == "sign_in_required"
     assert error["sign_in_url"] == PUBLIC_URL + "/account/sign-in?lang=en"  # never the request's Host
-    for method, path in (("get", "/api/v1/looks"), ("get", "/api/v1/members/me/coupons"), ("delete", "/api/v1/privacy/me")):
+    for method, path in (
+        ("get", "/api/v1/looks"),
+        ("get", "/api/v1/members/me/coupons"),
+        ("delete", "/api/v1/privacy/me"),
+    ):
         assert getattr(client, method)(path, headers={"X-Member-Token": "guessed-" + "x" * 30}).status_code == 401
 
 
@@ -40,8 +47,13 @@ def test_a_phone_number_cannot_bind_or_lock_out_another_member(client):
 
 def test_my_coupons_are_the_signed_in_members_only(client, member):
     from ..conftest import STAFF
-    assert client.post("/api/v1/coupons/claims", json={"campaign": "NEW50", "phone": "13800138001"},
-                       headers=STAFF).status_code == 201
+
+    assert (
+        client.post(
+            "/api/v1/coupons/claims", json={"campaign": "NEW50", "phone": "13800138001"}, headers=STAFF
+        ).status_code
+        == 201
+    )
     assert client.get("/api/v1/members/me/coupons", headers=member).get_json() == {"coupons": []}
 
 
@@ -60,8 +72,9 @@ def test_code_requests_are_rate_limited_per_client(client):
     assert answers[-1].get_json()["error"]["code"] == "rate_limited" and int(answers[-1].headers["Retry-After"]) > 0
 
 
-@pytest.mark.parametrize("path", ["/", "/makeup", "/planner", "/furniture/FUR-OSLO-3S", "/account/sign-in",
-                                  "/api/v1/stores"])
+@pytest.mark.parametrize(
+    "path", ["/", "/makeup", "/planner", "/furniture/FUR-OSLO-3S", "/account/sign-in", "/api/v1/stores"]
+)
 def test_security_headers_and_no_inline_script(client, path):
     answer = client.get(path)
     csp = answer.headers["Content-Security-Policy"]

@@ -1,6 +1,7 @@
 """Every operation of /api/v1/openapi.json fuzzed with Schemathesis (valid and invalid input), anonymous
 and with each bearer token, on SQLite and PostgreSQL: no answer is a 5xx, and each one is documented
 (status, content type, the error shape)."""
+
 import os
 
 import pytest
@@ -27,8 +28,14 @@ def _csv(ctx, value):
 
 
 def _fuzz(operation, mode: GenerationMode, headers: dict) -> None:
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
         case.call_and_validate(headers=headers, checks=CHECKS)

@@ -21,8 +21,9 @@ def test_import_stock_reports_bad_rows_and_applies_good_ones(app, tmp_path):
     assert result.exit_code == 1
     assert "1 applied" in result.output and "row 3" in result.output
     with app.extensions["store_db"].session() as session:
-        quantity = session.scalar(select(Inventory.quantity).join(Store)
-                                  .where(Store.code == "jingan", Inventory.sku == "LIP-120"))
+        quantity = session.scalar(
+            select(Inventory.quantity).join(Store).where(Store.code == "jingan", Inventory.sku == "LIP-120")
+        )
     assert quantity == 31
 
 

@@ -1,5 +1,6 @@
 """Every page under the real Content-Security-Policy in headless Chromium, at phone, tablet and kiosk
 sizes: it renders, fits the screen, and the browser reports no policy violation or script error."""
+
 import shutil
 
 import pytest
@@ -24,12 +25,15 @@ def site(tmp_path_factory, sqlite_template, models_dir):
 
     path = tmp_path_factory.mktemp("csp") / "store.db"
     shutil.copy(sqlite_template, path)
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "MODELS_DIR": str(models_dir),
-                      "SMS_SENDER": "memory"})
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "MODELS_DIR": str(models_dir), "SMS_SENDER": "memory"}
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     with serve(app) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=[
-            *CHROMIUM_FLAGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"])
+        browser = p.chromium.launch(
+            executable_path=chromium_path(),
+            args=[*CHROMIUM_FLAGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
+        )
         yield base, browser, app
         browser.close()
     app.extensions["store_db"].dispose()

@@ -1,4 +1,5 @@
 """Furniture over HTTP: catalog with model URLs, rooms (dimensions or scan), plans, fits."""
+
 import io
 
 import trimesh
@@ -43,9 +44,13 @@ def test_rooms_from_dimensions_and_from_a_scan(client):
 
 
 def test_plan_check_save_and_open(client):
-    items = [{"id": "a", "sku": "FUR-OSLO-3S", "x": 2.0, "z": 1.5}, {"id": "b", "sku": "FUR-BERGEN-CT", "x": 2.0, "z": 1.5}]
-    checked = client.post("/api/v1/plans/check", json={"room": ROOM, "items": items},
-                          headers={"Accept-Language": "en"}).get_json()
+    items = [
+        {"id": "a", "sku": "FUR-OSLO-3S", "x": 2.0, "z": 1.5},
+        {"id": "b", "sku": "FUR-BERGEN-CT", "x": 2.0, "z": 1.5},
+    ]
+    checked = client.post(
+        "/api/v1/plans/check", json={"room": ROOM, "items": items}, headers={"Accept-Language": "en"}
+    ).get_json()
     assert checked["fits"] is False and checked["problems"][0]["code"] == "overlap"
     saved = client.post("/api/v1/plans", json={"room": ROOM, "items": items}, headers={"Host": "evil.example"})
     assert saved.status_code == 201  # the link and QR code still point at the configured site
@@ -54,8 +59,11 @@ def test_plan_check_save_and_open(client):
     reopened = client.get(f"/api/v1/plans/{body['code']}").get_json()
     assert [i["id"] for i in reopened["items"]] == ["a", "b"] and reopened["fits"] is False
     _error(client.get("/api/v1/plans/PZZZZZZ"), 404, "plan_not_found")
-    _error(client.post("/api/v1/plans", json={"room": ROOM, "items": [{"sku": "NOPE", "x": 1, "z": 1}]}), 404,
-           "product_not_found")
+    _error(
+        client.post("/api/v1/plans", json={"room": ROOM, "items": [{"sku": "NOPE", "x": 1, "z": 1}]}),
+        404,
+        "product_not_found",
+    )
 
 
 def test_what_fits_endpoint(client):

@@ -1,4 +1,5 @@
 """The 3D viewer and the room planner in headless Chromium (software WebGL)."""
+
 import shutil
 from urllib.parse import urlsplit
 
@@ -6,7 +7,7 @@ import pytest
 
 from webapp import create_app
 
-from ..browser import JOURNEY_CONTEXT, ARTIFACTS, CHROMIUM_FLAGS, chromium_path, serve
+from ..browser import ARTIFACTS, CHROMIUM_FLAGS, JOURNEY_CONTEXT, chromium_path, serve
 from ..tryon.test_scan import synthetic_room
 
 WEBGL = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader"]

@@ -1,4 +1,5 @@
 """Try-on over HTTP and the live WebSocket: results, consent, deletion and the error contract."""
+
 import io
 import json
 import threading
@@ -42,6 +43,7 @@ def test_photo_try_on_returns_the_made_up_image_and_findings(client, face_jpeg):
     assert body["faces"] == 1 and body["size"] == {"width": 640, "height": 480}
     jpeg = body["image"].split(",", 1)[1]
     import base64
+
     made_up = cv2.imdecode(np.frombuffer(base64.b64decode(jpeg), np.uint8), cv2.IMREAD_COLOR)
     assert made_up.shape == (480, 640, 3)
     assert np.abs(made_up.astype(int) - face_frame().astype(int)).mean() > 0.1
@@ -57,11 +59,14 @@ def test_presets_render(client, face_jpeg):
     assert _post(client, face_jpeg, {"preset": "party"}).status_code == 200
 
 
-@pytest.mark.parametrize("image, status, code", [
-    (b"garbage bytes, not a picture", 400, "invalid_image"),
-    (None, 400, "invalid_image"),  # truncated JPEG, filled in below
-    (b"\xff\xd8" + b"\x00" * (11 * 1024 * 1024), 413, "image_too_large"),
-])
+@pytest.mark.parametrize(
+    "image, status, code",
+    [
+        (b"garbage bytes, not a picture", 400, "invalid_image"),
+        (None, 400, "invalid_image"),  # truncated JPEG, filled in below
+        (b"\xff\xd8" + b"\x00" * (11 * 1024 * 1024), 413, "image_too_large"),
+    ],
+)
 def test_bad_images(client, face_jpeg, image, status, code):
     _error(_post(client, image if image is not None else face_jpeg[: len(face_jpeg) // 2]), status, code)
 
@@ -76,17 +81,20 @@ def test_huge_dimensions_and_no_face(client):
     assert "没有找到人脸" in _error(_post(client, blank), 422, "no_face")
 
 
-@pytest.mark.parametrize("look, status, code", [
-    (None, 400, "missing_field"),
-    ("{not json", 400, "invalid_field"),
-    ({"items": [{"sku": "NOPE"}]}, 404, "product_not_found"),
-    ({"items": [{"sku": "FUR-OSLO-3S"}]}, 404, "product_not_found"),
-    ({"items": [{"sku": "LIP-101", "intensity": 3}]}, 400, "invalid_field"),
-    ({"items": "LIP-101"}, 400, "invalid_field"),
-    ({"preset": "clown"}, 400, "invalid_field"),
-    ({"items": [], "scene": "moonlight"}, 400, "invalid_field"),
-    ([1, 2], 400, "invalid_field"),
-])
+@pytest.mark.parametrize(
+    "look, status, code",
+    [
+        (None, 400, "missing_field"),
+        ("{not json", 400, "invalid_field"),
+        ({"items": [{"sku": "NOPE"}]}, 404, "product_not_found"),
+        ({"items": [{"sku": "FUR-OSLO-3S"}]}, 404, "product_not_found"),
+        ({"items": [{"sku": "LIP-101", "intensity": 3}]}, 400, "invalid_field"),
+        ({"items": "LIP-101"}, 400, "invalid_field"),
+        ({"preset": "clown"}, 400, "invalid_field"),
+        ({"items": [], "scene": "moonlight"}, 400, "invalid_field"),
+        ([1, 2], 400, "invalid_field"),
+    ],
+)
 def test_bad_looks(client, face_jpeg, look, status, code):
     _error(_post(client, face_jpeg, look), status, code)
 
@@ -112,11 +120,15 @@ def test_saving_needs_consent_and_deletion_erases(client, member):
 def test_privacy_endpoints_need_a_signed_in_member(client, member):
     _error(client.delete("/api/v1/privacy/me"), 401, "sign_in_required")
     _error(client.delete("/api/v1/privacy/me", headers={"X-Member-Token": "guess"}), 401, "sign_in_required")
-    _error(client.post("/api/v1/looks", json={**LOOK, "consent": True, "phone": "13800138000"}), 401,
-           "sign_in_required")
+    _error(
+        client.post("/api/v1/looks", json={**LOOK, "consent": True, "phone": "13800138000"}), 401, "sign_in_required"
+    )
     _error(client.post("/api/v1/looks", json={"items": [], "consent": True}, headers=member), 400, "invalid_field")
-    _error(client.post("/api/v1/looks", json={**LOOK, "consent": True, "skin_tone": {"ita": "pale"}}, headers=member),
-           400, "invalid_field")
+    _error(
+        client.post("/api/v1/looks", json={**LOOK, "consent": True, "skin_tone": {"ita": "pale"}}, headers=member),
+        400,
+        "invalid_field",
+    )
 
 
 def test_makeup_page_asks_consent_first(client):
@@ -127,6 +139,7 @@ def test_makeup_page_asks_consent_first(client):
 
 
 # --- WebSocket ----------------------------------------------------------------------------
+
 
 @pytest.fixture
 def server(app):

@@ -1,12 +1,13 @@
 """The /makeup page in headless Chromium with a fake camera showing a real face: desktop, phone
 and in-store kiosk."""
+
 import shutil
 
 import pytest
 
 from webapp import create_app
 
-from ..browser import JOURNEY_CONTEXT, ARTIFACTS, CHROMIUM_FLAGS, chromium_path, serve, write_y4m
+from ..browser import ARTIFACTS, CHROMIUM_FLAGS, JOURNEY_CONTEXT, chromium_path, serve, write_y4m
 from ..tryon.conftest import face_frame
 
 FRAMES = "n => Number(document.body.dataset.frames || 0) >= n"
@@ -23,9 +24,15 @@ def camera_browser(sqlite_template, tmp_path):
     video = write_y4m(tmp_path / "face.y4m", face_frame())
     ARTIFACTS.mkdir(exist_ok=True)
     with serve(app) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=[
-            *CHROMIUM_FLAGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}"])
+        browser = p.chromium.launch(
+            executable_path=chromium_path(),
+            args=[
+                *CHROMIUM_FLAGS,
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+                f"--use-file-for-fake-video-capture={video}",
+            ],
+        )
         yield base, browser, app
         browser.close()
     app.extensions["store_db"].dispose()
@@ -42,8 +49,11 @@ def open_page(browser, url, **context_options):
 
 def test_live_makeup_in_chromium(camera_browser):
     base, browser, app = camera_browser
-    page = open_page(browser, f"{base}/makeup?lang=en&sku=LIP-103",  # as linked from the assistant's card
-                     viewport={"width": 1280, "height": 860})
+    page = open_page(
+        browser,
+        f"{base}/makeup?lang=en&sku=LIP-103",  # as linked from the assistant's card
+        viewport={"width": 1280, "height": 860},
+    )
     assert "#103" in page.inner_text("#picked")
     assert "never stored" in page.inner_text("#consent")
     page.click("#agree")  # the camera starts only now
@@ -71,8 +81,14 @@ def test_live_makeup_in_chromium(camera_browser):
 
 def test_phone_layout_fits_the_screen(camera_browser):
     base, browser, app = camera_browser
-    page = open_page(browser, f"{base}/makeup?lang=zh", viewport={"width": 390, "height": 844},
-                     device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = open_page(
+        browser,
+        f"{base}/makeup?lang=zh",
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     page.screenshot(path=str(ARTIFACTS / "makeup-phone-consent.png"))
     page.tap("#agree")
     page.wait_for_function(FRAMES, arg=2, timeout=20000)

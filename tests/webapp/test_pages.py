@@ -1,4 +1,5 @@
 """What every page knows about its request: language, kiosk mode, and the language switch."""
+
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
@@ -33,7 +34,9 @@ def parse(response) -> Links:
 def test_home_page_in_both_languages(client):
     assert "到店前，先试一试" in client.get("/").get_data(as_text=True)
     assert "Try it before you go" in client.get("/?lang=en").get_data(as_text=True)
-    assert "Try it before you go" in client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    assert "Try it before you go" in client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(
+        as_text=True
+    )
 
 
 def test_language_switch_keeps_the_page_and_its_arguments(client):

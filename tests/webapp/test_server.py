@@ -1,5 +1,6 @@
 """The web app served as `make run` serves it: the Procfile's web line (gunicorn with
 webapp/gunicorn.conf.py) on a free loopback port, on a copy of the seeded test database."""
+
 import base64
 import json
 import os
@@ -23,8 +24,11 @@ from ..tryon.conftest import face_frame
 CONNECTIONS = 200
 # one address stands for a crowd here, so its per-client stream cap is lifted; a short upload
 # time so that a stalled upload is cut off within the test
-SERVER_ENV = {"STORELENS_STREAMS_PER_CLIENT": "100000", "STORELENS_TRYON_UPLOAD_SECONDS": "2",
-              "STORELENS_SECRET_KEY": "test-secret-key"}
+SERVER_ENV = {
+    "STORELENS_STREAMS_PER_CLIENT": "100000",
+    "STORELENS_TRYON_UPLOAD_SECONDS": "2",
+    "STORELENS_SECRET_KEY": "test-secret-key",
+}
 
 
 def _web_command() -> str:
@@ -62,8 +66,14 @@ def server(database, tmp_path_factory):
     port = _free_port()
     env = {**os.environ, **SERVER_ENV, "DATABASE_URL": database, "HOST": "127.0.0.1", "WEB_PORT": str(port)}
     log = tmp_path_factory.mktemp("server") / "gunicorn.log"
-    process = subprocess.Popen(["bash", "-c", "exec " + _web_command()], cwd=PROJECT_ROOT, env=env,
-                               stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        ["bash", "-c", "exec " + _web_command()],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -93,9 +103,13 @@ def _open_websocket(base: str) -> socket.socket:
     """A WebSocket handshake from our own page, sent and not yet answered."""
     sock = _connect(base)
     key = base64.b64encode(os.urandom(16)).decode()
-    sock.sendall((f"GET /makeup/stream HTTP/1.1\r\nHost: {base[7:]}\r\nUpgrade: websocket\r\n"
-                  f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
-                  f"Origin: {base}\r\n\r\n").encode())
+    sock.sendall(
+        (
+            f"GET /makeup/stream HTTP/1.1\r\nHost: {base[7:]}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+            f"Origin: {base}\r\n\r\n"
+        ).encode()
+    )
     return sock
 
 
@@ -127,9 +141,14 @@ def test_idle_websockets_and_half_sent_requests_do_not_starve_the_api(server):
 
 def test_try_on_runs_off_the_event_loop(server):
     """A photo and a stream frame, rendered on the workers' render threads."""
+
     def try_on(image: bytes) -> requests.Response:
-        return requests.post(f"{server}/api/v1/tryon/makeup", files={"image": ("face.jpg", image)},
-                             data={"look": json.dumps({"preset": "party"})}, timeout=60)
+        return requests.post(
+            f"{server}/api/v1/tryon/makeup",
+            files={"image": ("face.jpg", image)},
+            data={"look": json.dumps({"preset": "party"})},
+            timeout=60,
+        )
 
     jpeg = encode_jpeg(face_frame(), 90)
     response = try_on(jpeg)
@@ -146,17 +165,29 @@ def test_try_on_runs_off_the_event_loop(server):
         assert ws.receive(timeout=60)[:2] == b"\xff\xd8"
     finally:
         ws.close()
-    refused = requests.get(f"{server}/makeup/stream", timeout=10, headers={
-        "Origin": "https://evil.example", "Upgrade": "websocket", "Connection": "Upgrade",
-        "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(), "Sec-WebSocket-Version": "13"})
+    refused = requests.get(
+        f"{server}/makeup/stream",
+        timeout=10,
+        headers={
+            "Origin": "https://evil.example",
+            "Upgrade": "websocket",
+            "Connection": "Upgrade",
+            "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(),
+            "Sec-WebSocket-Version": "13",
+        },
+    )
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "origin_not_allowed"
 
 
 def test_a_stalled_upload_is_cut_off(server):
     sock = _connect(server)
     try:
-        sock.sendall((f"POST /api/v1/tryon/makeup HTTP/1.1\r\nHost: {server[7:]}\r\nContent-Length: 1000000\r\n"
-                      "Content-Type: multipart/form-data; boundary=x\r\n\r\n--x\r\n").encode())
+        sock.sendall(
+            (
+                f"POST /api/v1/tryon/makeup HTTP/1.1\r\nHost: {server[7:]}\r\nContent-Length: 1000000\r\n"
+                "Content-Type: multipart/form-data; boundary=x\r\n\r\n--x\r\n"
+            ).encode()
+        )
         answer = b""
         while b"\r\n\r\n" not in answer:
             answer += sock.recv(4096)

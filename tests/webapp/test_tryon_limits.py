@@ -1,6 +1,7 @@
 """What a crowd (or one careless client) can send to the try-on, and how it is answered: portrait
 photos, oversize ones, a full render queue, too many requests, foreign pages, hostile stream
 messages, and uploads that must never reach the disk."""
+
 import base64
 import io
 import json
@@ -66,8 +67,11 @@ class Unreadable(io.RawIOBase):
 
 
 def _unread_upload(client, length: int):
-    return client.post(TRYON, content_type="multipart/form-data; boundary=x",
-                       environ_overrides={"wsgi.input": Unreadable(), "CONTENT_LENGTH": str(length)})
+    return client.post(
+        TRYON,
+        content_type="multipart/form-data; boundary=x",
+        environ_overrides={"wsgi.input": Unreadable(), "CONTENT_LENGTH": str(length)},
+    )
 
 
 def _portrait_face() -> np.ndarray:
@@ -83,7 +87,8 @@ def test_portrait_phone_photo_is_accepted_and_rendered_upright(client):
     exif[EXIF_ORIENTATION] = 6
     buffer = io.BytesIO()
     Image.fromarray(cv2.rotate(upright, cv2.ROTATE_90_COUNTERCLOCKWISE)[:, :, ::-1]).save(
-        buffer, "JPEG", quality=95, exif=exif)
+        buffer, "JPEG", quality=95, exif=exif
+    )
     response = _post(client, buffer.getvalue())
     assert response.status_code == 200, response.get_data(as_text=True)
     body = response.get_json()
@@ -97,6 +102,7 @@ def test_portrait_phone_photo_is_accepted_and_rendered_upright(client):
 def _png_header(width: int, height: int) -> bytes:
     def chunk(kind: bytes, payload: bytes) -> bytes:
         return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
 
@@ -164,6 +170,7 @@ def test_uploads_never_touch_the_disk(client, monkeypatch):
 
 # --- WebSocket ----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def face_jpeg():
     return encode_jpeg(face_frame(), 90)
@@ -174,16 +181,19 @@ def _frame_reply(ws):
     return meta, (ws.receive(timeout=20) if meta["type"] == "frame" else None)
 
 
-@pytest.mark.parametrize("origin, host, public_url, allowed", [
-    (None, "shop.example", None, True),  # not a browser
-    ("https://shop.example", "shop.example", None, True),
-    ("http://127.0.0.1:5000", "127.0.0.1:5000", None, True),
-    ("https://evil.example", "shop.example", None, False),
-    ("https://shop.example.evil.example", "shop.example", None, False),
-    ("null", "shop.example", None, False),
-    ("https://shop.example", "10.0.0.5:8000", "https://shop.example", True),  # behind a proxy
-    ("http://shop.example", "10.0.0.5:8000", "https://shop.example", False),
-])
+@pytest.mark.parametrize(
+    "origin, host, public_url, allowed",
+    [
+        (None, "shop.example", None, True),  # not a browser
+        ("https://shop.example", "shop.example", None, True),
+        ("http://127.0.0.1:5000", "127.0.0.1:5000", None, True),
+        ("https://evil.example", "shop.example", None, False),
+        ("https://shop.example.evil.example", "shop.example", None, False),
+        ("null", "shop.example", None, False),
+        ("https://shop.example", "10.0.0.5:8000", "https://shop.example", True),  # behind a proxy
+        ("http://shop.example", "10.0.0.5:8000", "https://shop.example", False),
+    ],
+)
 def test_origin_rule(origin, host, public_url, allowed):
     assert origin_allowed(origin, host, public_url) is allowed
 

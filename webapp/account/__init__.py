@@ -1,4 +1,5 @@
 """Members' accounts: SMS sign-in, the signed-in member's own data, erasure on request."""
+
 from flask import Flask
 
 from . import sms

@@ -1,4 +1,5 @@
 """Sign-in by SMS code, and what a signed-in member sees of their own data."""
+
 from marshmallow import Schema
 
 from ..api.base import Blueprint, Text, signed_in
@@ -33,7 +34,11 @@ def request_code(body: dict):
     """Text a one-time code to the phone; the answer is the same for members and strangers."""
     phone, code = members.request_code(db_session(), body["phone"])
     sms.send_code(phone, code, request_language())
-    return {"sent": True, "expires_in": int(CODE_TTL.total_seconds()), "resend_after": int(CODE_RESEND_AFTER.total_seconds())}
+    return {
+        "sent": True,
+        "expires_in": int(CODE_TTL.total_seconds()),
+        "resend_after": int(CODE_RESEND_AFTER.total_seconds()),
+    }
 
 
 @blp.post("/auth/codes/verify")

@@ -4,6 +4,7 @@
 phone in ``app.extensions["sms_outbox"]`` (tests), ``webhook`` posts it to an SMS gateway
 (``SMS_WEBHOOK_URL`` with ``SMS_WEBHOOK_TOKEN``), the adapter a provider's relay plugs into.
 """
+
 from __future__ import annotations
 
 from typing import Protocol
@@ -12,8 +13,8 @@ import requests
 from flask import Flask, current_app
 
 from ..store import StoreError
-from ..text import translate
 from ..store.members import CODE_TTL, mask_phone
+from ..text import translate
 
 
 class Sender(Protocol):
@@ -43,8 +44,12 @@ class WebhookSender:
 
     def send(self, phone: str, code: str, lang: str) -> None:
         try:
-            answer = requests.post(self.url, json={"phone": phone, "text": _text(code, lang), "lang": lang},
-                                   headers={"Authorization": f"Bearer {self.token}"}, timeout=5)
+            answer = requests.post(
+                self.url,
+                json={"phone": phone, "text": _text(code, lang), "lang": lang},
+                headers={"Authorization": f"Bearer {self.token}"},
+                timeout=5,
+            )
             answer.raise_for_status()
         except requests.RequestException:
             current_app.logger.exception("SMS gateway failed for %s", mask_phone(phone))

@@ -1,6 +1,7 @@
 """JSON API under /api/v1: thin routes over ``webapp.store`` services, one flask-smorest Blueprint per
 feature module, every input declared by a marshmallow schema (see ``base``), the OpenAPI description
 at /api/v1/openapi.json."""
+
 from flask import Flask
 
 from .base import JSON_LIMIT, SECURITY_SCHEMES, Api, JSONProvider, cap_json_body
@@ -14,16 +15,30 @@ def blueprints() -> list:
     from ..makeup import api as makeup
     from . import catalog, consultations, coupons, handoffs, repairs, stock
 
-    return [catalog.blp, stock.blp, coupons.blp, repairs.blp, consultations.blp, handoffs.blp, furniture.blp,
-            makeup.blp, account.blp]
+    return [
+        catalog.blp,
+        stock.blp,
+        coupons.blp,
+        repairs.blp,
+        consultations.blp,
+        handoffs.blp,
+        furniture.blp,
+        makeup.blp,
+        account.blp,
+    ]
 
 
 def register(app: Flask) -> None:
     """The API with its blueprints, its OpenAPI description, its JSON parsing and body limit."""
     app.json = JSONProvider(app)
     app.config.setdefault("JSON_MAX_CONTENT_LENGTH", JSON_LIMIT)
-    app.config.update(API_TITLE="StoreLens API", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
-                      OPENAPI_URL_PREFIX=PREFIX, OPENAPI_JSON_PATH="openapi.json")
+    app.config.update(
+        API_TITLE="StoreLens API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX=PREFIX,
+        OPENAPI_JSON_PATH="openapi.json",
+    )
     api = Api(app)
     for name, scheme in SECURITY_SCHEMES.items():
         api.spec.components.security_scheme(name, scheme)

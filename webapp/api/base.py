@@ -2,6 +2,7 @@
 parser turns any schema failure into a StoreError (400, zh/en, naming the field), and bounded fields —
 every string, number, date and list has limits, so no input reaches a service, the database or an
 answer unbounded."""
+
 from __future__ import annotations
 
 import functools
@@ -30,12 +31,17 @@ ROLE_SCHEMES = {"staff": "staffToken", "service": "serviceToken"}
 SECURITY_SCHEMES = {
     "staffToken": {"type": "http", "scheme": "bearer", "description": "STORELENS_STAFF_TOKEN: store staff"},
     "serviceToken": {"type": "http", "scheme": "bearer", "description": "STORELENS_SERVICE_TOKEN: back ends"},
-    "memberToken": {"type": "apiKey", "in": "header", "name": "X-Member-Token",
-                    "description": "device token of a member signed in by SMS code"},
+    "memberToken": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Member-Token",
+        "description": "device token of a member signed in by SMS code",
+    },
 }
 
 
 # --- fields ------------------------------------------------------------------------------
+
 
 def Text(max_length: int, *, min_length: int = 0, pattern: str = CLEAN_TEXT, **kwargs) -> fields.String:
     """Text of at most ``max_length`` characters (never more than its column)."""
@@ -75,8 +81,7 @@ class Moment(fields.DateTime):
     """An ISO 8601 date or date/time within ``YEARS``, as naive Shanghai time like every time in the store."""
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(metadata={"maxLength": 40, "description": f"ISO 8601, years {YEARS[0]}–{YEARS[1]}"},
-                         **kwargs)
+        super().__init__(metadata={"maxLength": 40, "description": f"ISO 8601, years {YEARS[0]}–{YEARS[1]}"}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> datetime:
         try:
@@ -109,6 +114,7 @@ class ErrorSchema(Schema):
 
 
 # --- schema failures as StoreErrors --------------------------------------------------------
+
 
 def _reason(key: str, **params: object) -> tuple[str, str]:
     return translate(key, "zh", **params), translate(key, "en", **params)
@@ -172,8 +178,10 @@ def schema_error(messages: dict, schema: Schema) -> StoreError:
         node = _child(node, key)
     if not path and location == "json":  # the body is not a JSON object
         return StoreError("invalid_json")
-    if errors and errors[0] in (fields.Field.default_error_messages["required"],
-                                fields.Field.default_error_messages["null"]):
+    if errors and errors[0] in (
+        fields.Field.default_error_messages["required"],
+        fields.Field.default_error_messages["null"],
+    ):
         return StoreError("missing_field", field=".".join(path))
     return StoreError("invalid_field", field=".".join(path), reason=_expected(node))
 
@@ -184,6 +192,7 @@ def required_error(field: str) -> ValidationError:
 
 
 # --- parsing -----------------------------------------------------------------------------
+
 
 class JSONProvider(DefaultJSONProvider):
     """Flask's JSON, where anything unreadable — nested too deeply (RecursionError), an integer of
@@ -240,12 +249,14 @@ def json_body(schema: Schema) -> dict:
 
 def cap_json_body() -> None:
     if request.is_json:
-        request.max_content_length = min(current_app.config["JSON_MAX_CONTENT_LENGTH"],
-                                          current_app.config["MAX_CONTENT_LENGTH"] or JSON_LIMIT)
+        request.max_content_length = min(
+            current_app.config["JSON_MAX_CONTENT_LENGTH"], current_app.config["MAX_CONTENT_LENGTH"] or JSON_LIMIT
+        )
 
 
 def signed_in(view: Callable) -> Callable:
     """The route serves the signed-in member's own data: 401 before the input is read, declared in the OpenAPI."""
+
     @functools.wraps(view)
     def guarded(*args, **kwargs):
         signed_in_member()
@@ -256,6 +267,7 @@ def signed_in(view: Callable) -> Callable:
 
 def requires(*roles: str) -> Callable:
     """``webapp.auth.require_role``, checked before the input is read, and declared in the OpenAPI."""
+
     def decorate(view: Callable) -> Callable:
         return Blueprint.doc(security=[{ROLE_SCHEMES[role]: []} for role in roles])(require_role(*roles)(view))
 

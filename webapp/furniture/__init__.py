@@ -1,4 +1,5 @@
 """Furniture: the 360°/AR viewer, the room planner, their models and the plan JSON API."""
+
 from flask import Blueprint
 
 bp = Blueprint("furniture", __name__)

@@ -2,8 +2,6 @@ import io
 
 import segno
 from flask import request, url_for
-
-from ..security import public_url
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
@@ -12,6 +10,7 @@ from tryon.floorplan import WALLS
 from ..api.base import Blueprint, Choice, Code, Items, Number, Text, json_body
 from ..api.catalog import OriginQuery, origin
 from ..database import db_session
+from ..security import public_url
 from ..store import furniture
 
 blp = Blueprint("furniture_api", __name__, description="Furniture with 3D models, rooms, room plans")
@@ -79,9 +78,12 @@ class PlanPath(Schema):
 
 def _with_urls(item: dict) -> dict:
     to_url = lambda name: url_for("furniture.model_file", name=name)  # noqa: E731
-    return {**item, "model_url": to_url(item["model"]),
-            "variants": [{**v, "model_url": to_url(v["model"])} for v in item["variants"]],
-            "page_url": url_for("furniture.viewer", sku=item["sku"])}
+    return {
+        **item,
+        "model_url": to_url(item["model"]),
+        "variants": [{**v, "model_url": to_url(v["model"])} for v in item["variants"]],
+        "page_url": url_for("furniture.viewer", sku=item["sku"]),
+    }
 
 
 @blp.get("/furniture")
@@ -106,8 +108,12 @@ def get_furniture(sku: str):
 
 
 @blp.post("/rooms")
-@blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": Room},
-                                                     "multipart/form-data": {"schema": ScanUpload}}})
+@blp.doc(
+    requestBody={
+        "required": True,
+        "content": {"application/json": {"schema": Room}, "multipart/form-data": {"schema": ScanUpload}},
+    }
+)
 @blp.response(200)
 def make_room():
     """A room from dimensions (JSON) or from a scan upload (multipart ``scan``: GLB, OBJ, PLY)."""

@@ -1,4 +1,5 @@
 """Virtual makeup: the /makeup page, its live WebSocket stream, and the try-on JSON API."""
+
 from flask import Blueprint
 from flask.blueprints import BlueprintSetupState
 from flask_sock import Sock
@@ -6,7 +7,7 @@ from flask_sock import Sock
 bp = Blueprint("makeup", __name__)
 sock = Sock()
 
-from . import api, renders, stream, views  # noqa: F401  (routes)
+from . import api, renders, stream, views  # noqa: E402,F401  (routes)
 
 
 @bp.record_once

@@ -1,4 +1,5 @@
 """Try-on JSON API: preset looks, a made-up photo, and the signed-in member's saved looks."""
+
 import base64
 import json
 

@@ -7,6 +7,7 @@ Under gunicorn's gevent worker (webapp/gunicorn.conf.py) the work runs on that m
 threads, so the event loop goes on answering other requests meanwhile; elsewhere (tests, the
 development server) each request already has its own thread and the work runs in it.
 """
+
 from __future__ import annotations
 
 import os
@@ -143,5 +144,6 @@ def photo_upload() -> Iterator[PhotoRunner]:
 def init_app(app: Flask) -> None:
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
-    app.extensions["tryon_renders"] = RenderPool(app.config["TRYON_RENDERS"], app.config["TRYON_QUEUE"],
-                                                 app.config["TRYON_RETRY_AFTER"])
+    app.extensions["tryon_renders"] = RenderPool(
+        app.config["TRYON_RENDERS"], app.config["TRYON_QUEUE"], app.config["TRYON_RETRY_AFTER"]
+    )

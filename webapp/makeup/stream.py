@@ -10,6 +10,7 @@ Only pages of this site may open a stream (the Origin is checked before the upgr
 client address keeps at most ``STREAMS_PER_CLIENT`` open per server process, and a stream that
 sends nothing for ``STREAM_IDLE_SECONDS`` is closed.
 """
+
 from __future__ import annotations
 
 import json
@@ -128,8 +129,9 @@ def _newest_frame(ws, live: LiveTryOn, lang: str, idle: float) -> tuple[bytes | 
 
 
 def _send_error(ws, error: StoreError, lang: str) -> None:
-    ws.send(json.dumps({"type": "error", "error": {"code": error.code, "message": error.message(lang)}},
-                       ensure_ascii=False))
+    ws.send(
+        json.dumps({"type": "error", "error": {"code": error.code, "message": error.message(lang)}}, ensure_ascii=False)
+    )
 
 
 def origin_allowed(origin: str | None, host: str, public_url: str | None) -> bool:
@@ -148,7 +150,8 @@ def origin_allowed(origin: str | None, host: str, public_url: str | None) -> boo
 def _refuse_foreign_origin() -> None:
     # before the upgrade: another site's page must not open a stream with our shopper's camera
     if request.endpoint == "makeup.stream" and not origin_allowed(
-            request.headers.get("Origin"), request.host, current_app.config.get("PUBLIC_URL")):
+        request.headers.get("Origin"), request.host, current_app.config.get("PUBLIC_URL")
+    ):
         raise StoreError("origin_not_allowed", 403)
 
 

@@ -3,6 +3,7 @@
 Every channel (try-on pages, assistant actions, chat widget, advisor console) goes through
 these functions, usually via the JSON API in ``webapp.api``.
 """
+
 from .db import Database
 from .errors import StoreError
 

@@ -2,6 +2,7 @@
 
 A short code is guessable, so it opens personal data only with the phone's last 4 digits.
 """
+
 from __future__ import annotations
 
 import hmac

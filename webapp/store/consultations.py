@@ -10,6 +10,7 @@ A booking opens by its long link code alone, or by its short code with the phone
 digits, or by its short code for the signed-in member who made it; names and phones shown
 are masked.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -29,8 +30,11 @@ MAX_ACTIVE_BOOKINGS = 3  # upcoming confirmed bookings one member may hold
 
 
 def service_dict(service: ConsultationService) -> dict:
-    return {"code": service.code, "name": {"zh": service.name_zh, "en": service.name_en},
-            "duration_min": service.duration_min}
+    return {
+        "code": service.code,
+        "name": {"zh": service.name_zh, "en": service.name_en},
+        "duration_min": service.duration_min,
+    }
 
 
 def slot_dict(slot: TimeSlot) -> dict:
@@ -94,8 +98,12 @@ def available_slots(
     end = min(end, start + timedelta(days=MAX_RANGE_DAYS))
     query = (
         select(TimeSlot)
-        .where(TimeSlot.service_code == code, TimeSlot.starts_at >= start, TimeSlot.starts_at < end,
-               TimeSlot.booked < TimeSlot.capacity)
+        .where(
+            TimeSlot.service_code == code,
+            TimeSlot.starts_at >= start,
+            TimeSlot.starts_at < end,
+            TimeSlot.booked < TimeSlot.capacity,
+        )
         .order_by(TimeSlot.starts_at, TimeSlot.store_id)
     )
     if store_code:
@@ -114,7 +122,8 @@ def _open_slot(session: Session, slot_id: object, now: datetime) -> TimeSlot:
 
 def _take_seat(session: Session, slot_id: int) -> None:
     taken = session.execute(
-        update(TimeSlot).where(TimeSlot.id == slot_id, TimeSlot.booked < TimeSlot.capacity)
+        update(TimeSlot)
+        .where(TimeSlot.id == slot_id, TimeSlot.booked < TimeSlot.capacity)
         .values(booked=TimeSlot.booked + 1)
     ).rowcount
     if not taken:
@@ -122,8 +131,9 @@ def _take_seat(session: Session, slot_id: int) -> None:
 
 
 def _release_seat(session: Session, slot_id: int) -> None:
-    session.execute(update(TimeSlot).where(TimeSlot.id == slot_id, TimeSlot.booked > 0)
-                    .values(booked=TimeSlot.booked - 1))
+    session.execute(
+        update(TimeSlot).where(TimeSlot.id == slot_id, TimeSlot.booked > 0).values(booked=TimeSlot.booked - 1)
+    )
 
 
 def lock_member(session: Session, member: Member) -> None:
@@ -138,7 +148,9 @@ def lock_member(session: Session, member: Member) -> None:
 
 def _active_bookings(session: Session, member: Member, now: datetime) -> int:
     return session.scalar(
-        select(func.count()).select_from(Booking).join(TimeSlot, Booking.slot_id == TimeSlot.id)
+        select(func.count())
+        .select_from(Booking)
+        .join(TimeSlot, Booking.slot_id == TimeSlot.id)
         .where(Booking.member_id == member.id, Booking.status == "confirmed", TimeSlot.starts_at > now)
     )
 
@@ -154,8 +166,16 @@ def book(session: Session, slot_id: object, name: object, member: Member, now: d
     if _active_bookings(session, member, now) >= MAX_ACTIVE_BOOKINGS:
         raise StoreError("booking_limit_reached", 409, limit=MAX_ACTIVE_BOOKINGS)
     _take_seat(session, slot.id)
-    booking = Booking(code=codes.new_code("BK", 6), link_code=codes.new_link_code(), member_id=member.id,
-                      slot_id=slot.id, name=name.strip(), phone=member.phone, status="confirmed", created_at=now)
+    booking = Booking(
+        code=codes.new_code("BK", 6),
+        link_code=codes.new_link_code(),
+        member_id=member.id,
+        slot_id=slot.id,
+        name=name.strip(),
+        phone=member.phone,
+        status="confirmed",
+        created_at=now,
+    )
     session.add(booking)
     session.flush()
     session.refresh(slot)
@@ -191,8 +211,7 @@ def get_booking(session: Session, code: object, *, phone_last4: object = None, m
 
 def member_bookings(session: Session, member: Member) -> list[dict]:
     """All of a member's bookings, newest first."""
-    query = (select(Booking).where(Booking.member_id == member.id)
-             .order_by(Booking.created_at.desc(), Booking.id.desc()))
+    query = select(Booking).where(Booking.member_id == member.id).order_by(Booking.created_at.desc(), Booking.id.desc())
     return [booking_dict(b, member) for b in session.scalars(query)]
 
 
@@ -208,8 +227,9 @@ def _changeable(session: Session, code: object, phone_last4: object, member: Mem
 def _change(session: Session, booking: Booking, **values: object) -> None:
     """Change the booking only as it was read: a concurrent move or cancel makes this one fail."""
     changed = session.execute(
-        update(Booking).where(Booking.id == booking.id, Booking.slot_id == booking.slot_id,
-                              Booking.status == "confirmed").values(**values)
+        update(Booking)
+        .where(Booking.id == booking.id, Booking.slot_id == booking.slot_id, Booking.status == "confirmed")
+        .values(**values)
     ).rowcount
     if not changed:
         raise StoreError("booking_changed", 409)
@@ -217,7 +237,11 @@ def _change(session: Session, booking: Booking, **values: object) -> None:
 
 @unit_of_work
 def cancel(
-    session: Session, code: object, *, phone_last4: object = None, member: Member | None = None,
+    session: Session,
+    code: object,
+    *,
+    phone_last4: object = None,
+    member: Member | None = None,
     now: datetime | None = None,
 ) -> dict:
     now = now or timeutil.now()
@@ -232,8 +256,13 @@ def cancel(
 
 @unit_of_work
 def reschedule(
-    session: Session, code: object, new_slot_id: object, *, phone_last4: object = None,
-    member: Member | None = None, now: datetime | None = None,
+    session: Session,
+    code: object,
+    new_slot_id: object,
+    *,
+    phone_last4: object = None,
+    member: Member | None = None,
+    now: datetime | None = None,
 ) -> dict:
     """Move a booking in one transaction: the move, the new seat and the old seat's release."""
     now = now or timeutil.now()
@@ -255,7 +284,8 @@ def cancel_upcoming(session: Session, member: Member, now: datetime) -> int:
     """Cancel the member's bookings that have not started (on erasure), freeing their seats; the caller
     holds ``lock_member`` and commits."""
     upcoming = session.scalars(
-        select(Booking).join(TimeSlot, Booking.slot_id == TimeSlot.id)
+        select(Booking)
+        .join(TimeSlot, Booking.slot_id == TimeSlot.id)
         .where(Booking.member_id == member.id, Booking.status == "confirmed", TimeSlot.starts_at > now)
     ).all()
     for booking in upcoming:

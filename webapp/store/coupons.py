@@ -5,6 +5,7 @@ single conditional UPDATEs (``... WHERE issued < total_quota``, ``... WHERE stat
 'claimed'``), and the quota UPDATE also row-locks the campaign, which serialises the
 per-member count that follows it.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,11 +14,11 @@ from decimal import Decimal
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from ..text import CHANNEL_WORDS, both
 from . import timeutil, validate
 from .catalog import get_store
 from .codes import new_code
 from .db import unit_of_work
-from ..text import CHANNEL_WORDS, both
 from .errors import StoreError
 from .members import find_member, get_or_create_member
 from .models import CouponCampaign, CouponClaim
@@ -35,9 +36,14 @@ def campaign_dict(campaign: CouponCampaign) -> dict:
         "total_quota": campaign.total_quota,
         "remaining": campaign.total_quota - campaign.issued,
         "per_member_limit": campaign.per_member_limit,
-        "rules": both("coupon_rules", min_spend=f"{campaign.min_spend:.0f}", discount=f"{campaign.discount:.0f}",
-                      channel=CHANNEL_WORDS[campaign.channel], limit=campaign.per_member_limit,
-                      valid_to=f"{campaign.valid_to:%Y-%m-%d}"),
+        "rules": both(
+            "coupon_rules",
+            min_spend=f"{campaign.min_spend:.0f}",
+            discount=f"{campaign.discount:.0f}",
+            channel=CHANNEL_WORDS[campaign.channel],
+            limit=campaign.per_member_limit,
+            valid_to=f"{campaign.valid_to:%Y-%m-%d}",
+        ),
     }
 
 
@@ -59,7 +65,9 @@ def claim_dict(claim: CouponClaim, now: datetime) -> dict:
 
 
 def get_campaign(session: Session, code: object) -> CouponCampaign:
-    campaign = session.scalar(select(CouponCampaign).where(CouponCampaign.code == str(code).strip().upper())) if code else None
+    campaign = (
+        session.scalar(select(CouponCampaign).where(CouponCampaign.code == str(code).strip().upper())) if code else None
+    )
     if campaign is None:
         raise StoreError("campaign_not_found", 404, campaign=code)
     return campaign
@@ -92,7 +100,8 @@ def claim(session: Session, campaign_code: object, phone: object, now: datetime 
     if not taken:
         raise StoreError("coupon_quota_exhausted", 409)
     held = session.scalar(
-        select(func.count()).select_from(CouponClaim)
+        select(func.count())
+        .select_from(CouponClaim)
         .where(CouponClaim.member_id == member.id, CouponClaim.campaign_id == campaign.id)
     )
     if held >= campaign.per_member_limit:
@@ -108,7 +117,9 @@ def member_coupons(session: Session, phone: object, now: datetime | None = None)
     now = now or timeutil.now()
     member = find_member(session, phone)
     claims = session.scalars(
-        select(CouponClaim).where(CouponClaim.member_id == member.id).order_by(CouponClaim.claimed_at.desc(), CouponClaim.id.desc())
+        select(CouponClaim)
+        .where(CouponClaim.member_id == member.id)
+        .order_by(CouponClaim.claimed_at.desc(), CouponClaim.id.desc())
     )
     return [claim_dict(c, now) for c in claims]
 
@@ -150,5 +161,9 @@ def redeem(
         session.rollback()
         raise _already_redeemed(get_claim(session, code))
     session.refresh(coupon)
-    return {**claim_dict(coupon, now), "discount": float(campaign.discount),
-            "order_amount": float(amount), "amount_due": float(max(amount - campaign.discount, Decimal(0)))}
+    return {
+        **claim_dict(coupon, now),
+        "discount": float(campaign.discount),
+        "order_amount": float(amount),
+        "amount_due": float(max(amount - campaign.discount, Decimal(0))),
+    }

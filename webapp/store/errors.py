@@ -3,9 +3,11 @@
 Services raise ``StoreError``; the API renders it as ``{"error": {"code", "message"}}``
 with ``status``, in the language the caller asked for.
 """
+
 from __future__ import annotations
 
 from ..text import translate
+
 
 class StoreError(Exception):
     """A failure the caller can act on: a stable ``code``, an HTTP ``status``, and params."""

@@ -1,5 +1,6 @@
 """Furniture: 3D models per variant, rooms, the fit check of a plan, quotes, "what fits here",
 and saved plans with share codes. Geometry is ``tryon.floorplan``; this adds the catalog."""
+
 from __future__ import annotations
 
 import json
@@ -13,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from tryon import floorplan, furniture, model_import, scan
 
+from ..text import both
 from . import stock, timeutil, validate
 from .catalog import product_dict
 from .codes import new_code
 from .db import unit_of_work
-from ..text import both
 from .errors import StoreError
 from .models import Product, RoomPlan
 
@@ -29,6 +30,7 @@ PROBLEM_STATUS = {"invalid_model": 400, "empty_model": 422, "model_too_complex":
 
 
 # --- models ------------------------------------------------------------------------------
+
 
 def model_name(sku: str, variant: str) -> str:
     """The GLB of one variant, e.g. ``fur-oslo-3s--slate.glb``."""
@@ -57,13 +59,28 @@ def build_catalog_models(session: Session, spec_file: Path, models_dir: Path) ->
         if product is None:
             continue
         params = {k: v for k, v in spec.items() if k != "kind"}
-        written += _write_variants(product, models_dir, lambda v: furniture.to_glb(furniture.build(
-            spec["kind"], product.width_m, product.depth_m, product.height_m, v["color_hex"], **params)))
+        written += _write_variants(
+            product,
+            models_dir,
+            lambda v: furniture.to_glb(
+                furniture.build(
+                    spec["kind"], product.width_m, product.depth_m, product.height_m, v["color_hex"], **params
+                )
+            ),
+        )
     return written
 
 
-def import_vendor_model(session: Session, sku: object, data: bytes, file_type: str, models_dir: Path,
-                        width: float | None = None, depth: float | None = None, height: float | None = None) -> dict:
+def import_vendor_model(
+    session: Session,
+    sku: object,
+    data: bytes,
+    file_type: str,
+    models_dir: Path,
+    width: float | None = None,
+    depth: float | None = None,
+    height: float | None = None,
+) -> dict:
     """A retailer's own model for a SKU, at the catalog's (or the given) true size."""
     product = _furniture(session, sku)
     size = [width or product.width_m, depth or product.depth_m, height or product.height_m]
@@ -72,11 +89,19 @@ def import_vendor_model(session: Session, sku: object, data: bytes, file_type: s
     except model_import.ModelInputError as error:
         raise StoreError(error.code, PROBLEM_STATUS[error.code], reason=error.reason) from None
     files = _write_variants(product, models_dir, lambda _variant: glb)
-    return {"sku": product.sku, "files": files, "unit": report.unit, "z_up": report.z_up,
-            "faces_in": report.faces_in, "faces_out": report.faces_out, "extents_m": report.extents}
+    return {
+        "sku": product.sku,
+        "files": files,
+        "unit": report.unit,
+        "z_up": report.z_up,
+        "faces_in": report.faces_in,
+        "faces_out": report.faces_out,
+        "extents_m": report.extents,
+    }
 
 
 # --- catalog -----------------------------------------------------------------------------
+
 
 def _furniture(session: Session, sku: object) -> Product:
     product = session.get(Product, str(sku or "").strip().upper())
@@ -103,6 +128,7 @@ def get_furniture(session: Session, sku: object) -> dict:
 
 # --- rooms -------------------------------------------------------------------------------
 
+
 def _metres(raw: dict, field: str, low: float, high: float, default: float | None = None) -> float:
     value = raw.get(field, default)
     if value is None:
@@ -124,18 +150,33 @@ def parse_room(raw: object) -> floorplan.Room:
     if not isinstance(raw, dict):
         raise StoreError("invalid_field", field="room", reason="expected an object")
     width, depth = _metres(raw, "width", 0.5, 50), _metres(raw, "depth", 0.5, 50)
-    doors = tuple(floorplan.Door(d["wall"], _metres(d, "offset", 0, 50), _metres(d, "width", 0.5, 3),
-                                 "right" if d.get("hinge") == "right" else "left", d.get("swings_in", True) is not False)
-                  for d in _openings(raw, "doors"))
-    windows = tuple(floorplan.Window(w["wall"], _metres(w, "offset", 0, 50), _metres(w, "width", 0.2, 10),
-                                     _metres(w, "sill_height", 0, 3, 0.9))
-                    for w in _openings(raw, "windows"))
+    doors = tuple(
+        floorplan.Door(
+            d["wall"],
+            _metres(d, "offset", 0, 50),
+            _metres(d, "width", 0.5, 3),
+            "right" if d.get("hinge") == "right" else "left",
+            d.get("swings_in", True) is not False,
+        )
+        for d in _openings(raw, "doors")
+    )
+    windows = tuple(
+        floorplan.Window(
+            w["wall"], _metres(w, "offset", 0, 50), _metres(w, "width", 0.2, 10), _metres(w, "sill_height", 0, 3, 0.9)
+        )
+        for w in _openings(raw, "windows")
+    )
     return floorplan.Room(width, depth, _metres(raw, "height", 1.8, 10, 2.8), doors, windows)
 
 
 def room_dict(room: floorplan.Room) -> dict:
-    return {"width": room.width, "depth": room.depth, "height": room.height,
-            "doors": [vars(d) for d in room.doors], "windows": [vars(w) for w in room.windows]}
+    return {
+        "width": room.width,
+        "depth": room.depth,
+        "height": room.height,
+        "doors": [vars(d) for d in room.doors],
+        "windows": [vars(w) for w in room.windows],
+    }
 
 
 def room_from_scan(data: bytes, file_type: str) -> dict:
@@ -151,6 +192,7 @@ def room_from_scan(data: bytes, file_type: str) -> dict:
 
 # --- plans: fit check and quote ------------------------------------------------------------
 
+
 def _plan_items(session: Session, raw_items: object) -> list[tuple[floorplan.Item, Product, str | None]]:
     if not isinstance(raw_items, list) or len(raw_items) > MAX_ITEMS:
         raise StoreError("invalid_field", field="items", reason=f"a list of up to {MAX_ITEMS} items")
@@ -163,20 +205,32 @@ def _plan_items(session: Session, raw_items: object) -> list[tuple[floorplan.Ite
         if variant is not None and variant not in {v["id"] for v in product.variants}:
             raise StoreError("invalid_field", field="variant", reason=f"{product.sku} has no variant {variant!r}")
         item = floorplan.Item(
-            str(raw.get("id") or f"{product.sku}#{index + 1}"), product.width_m, product.depth_m, product.height_m,
-            _metres(raw, "x", -50, 100), _metres(raw, "z", -50, 100), _metres(raw, "rotation", -3600, 3600, 0.0),
-            _metres(raw, "elevation", -10, 10, 0.0))
+            str(raw.get("id") or f"{product.sku}#{index + 1}"),
+            product.width_m,
+            product.depth_m,
+            product.height_m,
+            _metres(raw, "x", -50, 100),
+            _metres(raw, "z", -50, 100),
+            _metres(raw, "rotation", -3600, 3600, 0.0),
+            _metres(raw, "elevation", -10, 10, 0.0),
+        )
         placed.append((item, product, variant))
     return placed
 
 
 def _problem_dict(problem: floorplan.Problem, names: dict[str, tuple[str, str]], walkway: float) -> dict:
     labels = tuple(" / ".join(names[i][k] for i in problem.items) for k in (0, 1))
-    error = StoreError(f"fit_{problem.code}", 422, items=labels, cm=round(problem.distance * 100),
-                       walkway=round(walkway * 100))
-    return {"code": problem.code, "severity": problem.severity, "items": list(problem.items),
-            "distance_m": problem.distance, "message": {"zh": error.message("zh"), "en": error.message("en")},
-            **problem.detail}
+    error = StoreError(
+        f"fit_{problem.code}", 422, items=labels, cm=round(problem.distance * 100), walkway=round(walkway * 100)
+    )
+    return {
+        "code": problem.code,
+        "severity": problem.severity,
+        "items": list(problem.items),
+        "distance_m": problem.distance,
+        "message": {"zh": error.message("zh"), "en": error.message("en")},
+        **problem.detail,
+    }
 
 
 def quote(session: Session, placed, origin: dict | None) -> dict:
@@ -188,24 +242,47 @@ def quote(session: Session, placed, origin: dict | None) -> dict:
         nearby = stock.nearby_stock(session, sku, **origin)["results"][:3] if origin else None
         enough = bool(nearby) and max(r["quantity"] for r in nearby) >= quantity
         all_nearby = all_nearby and enough
-        lines.append({"sku": sku, "variant": variant, "name": {"zh": product.name_zh, "en": product.name_en},
-                      "unit_price": float(product.price), "quantity": quantity,
-                      "subtotal": float(product.price * quantity),
-                      "stock": [{"store": r["store"]["code"], "name": r["store"]["name"], "quantity": r["quantity"],
-                                 "distance_km": r["distance_km"]} for r in nearby] if nearby is not None else None})
+        lines.append(
+            {
+                "sku": sku,
+                "variant": variant,
+                "name": {"zh": product.name_zh, "en": product.name_en},
+                "unit_price": float(product.price),
+                "quantity": quantity,
+                "subtotal": float(product.price * quantity),
+                "stock": [
+                    {
+                        "store": r["store"]["code"],
+                        "name": r["store"]["name"],
+                        "quantity": r["quantity"],
+                        "distance_km": r["distance_km"],
+                    }
+                    for r in nearby
+                ]
+                if nearby is not None
+                else None,
+            }
+        )
         total += product.price * quantity
     delivery = Decimal(0) if total >= FREE_DELIVERY_FROM or not lines else DELIVERY_FEE
     days = "2–3" if origin and all_nearby else "7–14"
-    return {"lines": lines, "items_total": float(total), "delivery_fee": float(delivery),
-            "total": float(total + delivery),
-            "delivery_note": both("delivery_note", days=days, free_from=f"{FREE_DELIVERY_FROM:.0f}")}
+    return {
+        "lines": lines,
+        "items_total": float(total),
+        "delivery_fee": float(delivery),
+        "total": float(total + delivery),
+        "delivery_note": both("delivery_note", days=days, free_from=f"{FREE_DELIVERY_FROM:.0f}"),
+    }
 
 
 def _origin(raw: dict) -> dict | None:
     if raw.get("store"):
         return {"store_code": str(raw["store"])}
     if raw.get("lat") is not None and raw.get("lon") is not None:
-        return {"lat": validate.number(raw["lat"], "lat", -90, 90), "lon": validate.number(raw["lon"], "lon", -180, 180)}
+        return {
+            "lat": validate.number(raw["lat"], "lat", -90, 90),
+            "lon": validate.number(raw["lon"], "lon", -180, 180),
+        }
     return None
 
 
@@ -216,13 +293,16 @@ def check_plan(session: Session, body: dict) -> dict:
     placed = _plan_items(session, body.get("items", []))
     names = {item.id: (product.name_zh, product.name_en) for item, product, _ in placed}
     problems = floorplan.check(room, [item for item, _, _ in placed], walkway)
-    return {"fits": not any(p.severity == "error" for p in problems),
-            "problems": [_problem_dict(p, names, walkway) for p in problems[:MAX_PROBLEMS]],
-            "quote": quote(session, placed, _origin(body))}
+    return {
+        "fits": not any(p.severity == "error" for p in problems),
+        "problems": [_problem_dict(p, names, walkway) for p in problems[:MAX_PROBLEMS]],
+        "quote": quote(session, placed, _origin(body)),
+    }
 
 
-def what_fits(session: Session, width: float, depth: float, height: float | None = None,
-              origin: dict | None = None) -> list[dict]:
+def what_fits(
+    session: Session, width: float, depth: float, height: float | None = None, origin: dict | None = None
+) -> list[dict]:
     """Catalog items (every variant) whose footprint fits a free rectangle, with stock nearby."""
     found = []
     for product in session.scalars(select(Product).where(Product.category == "furniture").order_by(Product.price)):
@@ -230,9 +310,18 @@ def what_fits(session: Session, width: float, depth: float, height: float | None
         if rotation is None or (height is not None and product.height_m > height):
             continue
         nearby = stock.nearby_stock(session, product.sku, **origin)["results"][:3] if origin else None
-        found.append({**furniture_dict(product), "rotation": rotation,
-                      "stock": [{"store": r["store"]["code"], "quantity": r["quantity"],
-                                 "distance_km": r["distance_km"]} for r in nearby] if nearby is not None else None})
+        found.append(
+            {
+                **furniture_dict(product),
+                "rotation": rotation,
+                "stock": [
+                    {"store": r["store"]["code"], "quantity": r["quantity"], "distance_km": r["distance_km"]}
+                    for r in nearby
+                ]
+                if nearby is not None
+                else None,
+            }
+        )
     return found
 
 
@@ -240,8 +329,10 @@ def what_fits(session: Session, width: float, depth: float, height: float | None
 def save_plan(session: Session, body: dict, now: datetime | None = None) -> dict:
     room = parse_room(body.get("room"))
     placed = _plan_items(session, body.get("items", []))
-    items = [{"id": item.id, "sku": product.sku, "variant": variant, "x": item.x, "z": item.z,
-              "rotation": item.rotation} for item, product, variant in placed]
+    items = [
+        {"id": item.id, "sku": product.sku, "variant": variant, "x": item.x, "z": item.z, "rotation": item.rotation}
+        for item, product, variant in placed
+    ]
     plan = RoomPlan(code=new_code("P", 6), room=room_dict(room), items=items, created_at=now or timeutil.now())
     session.add(plan)
     session.flush()
@@ -253,5 +344,10 @@ def get_plan(session: Session, code: object) -> dict:
     if plan is None:
         raise StoreError("plan_not_found", 404, plan=code)
     checked = check_plan(session, {"room": plan.room, "items": plan.items})
-    return {"code": plan.code, "room": plan.room, "items": plan.items,
-            "created_at": timeutil.to_iso(plan.created_at), **checked}
+    return {
+        "code": plan.code,
+        "room": plan.room,
+        "items": plan.items,
+        "created_at": timeutil.to_iso(plan.created_at),
+        **checked,
+    }

@@ -1,4 +1,5 @@
 """Hand-over of a chat to a store advisor."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,9 +16,16 @@ REASONS = ("asked", "fallback", "verification_failed")
 
 
 def handoff_dict(request: HandoffRequest) -> dict:
-    return {"id": request.id, "sender_id": request.sender_id, "channel": request.channel, "lang": request.lang,
-            "reason": request.reason, "summary": request.summary, "status": request.status,
-            "created_at": timeutil.to_iso(request.created_at)}
+    return {
+        "id": request.id,
+        "sender_id": request.sender_id,
+        "channel": request.channel,
+        "lang": request.lang,
+        "reason": request.reason,
+        "summary": request.summary,
+        "status": request.status,
+        "created_at": timeutil.to_iso(request.created_at),
+    }
 
 
 def _text(body: dict, field: str, max_len: int, default: str | None = None) -> str:
@@ -35,12 +43,20 @@ def create(session: Session, body: dict, now: datetime | None = None) -> dict:
     if reason not in REASONS:
         raise StoreError("invalid_field", field="reason", reason=", ".join(REASONS))
     lang = body.get("lang") if body.get("lang") in ("zh", "en") else "zh"
-    existing = session.scalar(select(HandoffRequest).where(HandoffRequest.sender_id == sender,
-                                                           HandoffRequest.status == "open"))
+    existing = session.scalar(
+        select(HandoffRequest).where(HandoffRequest.sender_id == sender, HandoffRequest.status == "open")
+    )
     if existing:
         return handoff_dict(existing)
-    request = HandoffRequest(sender_id=sender, channel=_text(body, "channel", 30, "web"), lang=lang, reason=reason,
-                             summary=_text(body, "summary", 4000, "-"), status="open", created_at=now or timeutil.now())
+    request = HandoffRequest(
+        sender_id=sender,
+        channel=_text(body, "channel", 30, "web"),
+        lang=lang,
+        reason=reason,
+        summary=_text(body, "summary", 4000, "-"),
+        status="open",
+        created_at=now or timeutil.now(),
+    )
     session.add(request)
     session.flush()
     return handoff_dict(request)

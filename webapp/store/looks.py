@@ -4,6 +4,7 @@ A look spec from outside is ``{"preset": "party"}`` or ``{"items": [{"sku", "int
 "wing"}], "scene": "daylight"}``; ``resolve`` turns it into ``tryon`` applications from the
 catalog, so colours and finishes always come from the product data.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,14 @@ def _items(session: Session, raw_items: object, minimum: int = 0) -> list[dict]:
         intensity = raw.get("intensity", 1.0)
         if isinstance(intensity, bool) or not isinstance(intensity, (int, float)) or not 0 <= intensity <= 1:
             raise _invalid("'intensity' must be a number from 0 to 1")
-        items.append({"sku": product.sku, "intensity": float(intensity), "wing": bool(raw.get("wing", False)),
-                      "product": product})
+        items.append(
+            {
+                "sku": product.sku,
+                "intensity": float(intensity),
+                "wing": bool(raw.get("wing", False)),
+                "product": product,
+            }
+        )
     return items
 
 
@@ -75,17 +82,26 @@ def resolve(session: Session, spec: object) -> tuple[list[Application], str | No
 
 
 def look_dict(session: Session, look: Look) -> dict:
-    products = {p.sku: p for p in session.scalars(select(Product).where(Product.sku.in_([i["sku"] for i in look.items])))}
+    products = {
+        p.sku: p for p in session.scalars(select(Product).where(Product.sku.in_([i["sku"] for i in look.items])))
+    }
     return {
-        "id": look.id, "key": look.key, "name": {"zh": look.name_zh, "en": look.name_en}, "scene": look.scene,
-        "items": [{**item, "product": product_dict(products[item["sku"]])} for item in look.items if item["sku"] in products],
+        "id": look.id,
+        "key": look.key,
+        "name": {"zh": look.name_zh, "en": look.name_en},
+        "scene": look.scene,
+        "items": [
+            {**item, "product": product_dict(products[item["sku"]])} for item in look.items if item["sku"] in products
+        ],
         "created_at": timeutil.to_iso(look.created_at),
     }
 
 
 def presets(session: Session) -> list[dict]:
-    return [look_dict(session, look) for look in
-            session.scalars(select(Look).where(Look.key.is_not(None)).order_by(Look.id))]
+    return [
+        look_dict(session, look)
+        for look in session.scalars(select(Look).where(Look.key.is_not(None)).order_by(Look.id))
+    ]
 
 
 def sync_presets(session: Session, seed_dir: Path, now: datetime | None = None) -> int:
@@ -96,16 +112,20 @@ def sync_presets(session: Session, seed_dir: Path, now: datetime | None = None) 
         _items(session, entry["items"])  # a preset naming a missing product is a data error
         look = session.scalar(select(Look).where(Look.key == entry["key"])) or Look(key=entry["key"], created_at=now)
         look.name_zh, look.name_en, look.scene = entry["name_zh"], entry["name_en"], entry.get("scene")
-        look.items = [{"sku": i["sku"], "intensity": i.get("intensity", 1.0), "wing": i.get("wing", False)}
-                      for i in entry["items"]]
+        look.items = [
+            {"sku": i["sku"], "intensity": i.get("intensity", 1.0), "wing": i.get("wing", False)}
+            for i in entry["items"]
+        ]
         session.add(look)
     session.commit()
     return len(entries)
 
 
 def shades(session: Session) -> list[Shade]:
-    return [Shade(p.sku, p.product_type, p.shade_hex) for p in
-            session.scalars(select(Product).where(Product.category == "makeup").order_by(Product.sku))]
+    return [
+        Shade(p.sku, p.product_type, p.shade_hex)
+        for p in session.scalars(select(Product).where(Product.category == "makeup").order_by(Product.sku))
+    ]
 
 
 @unit_of_work
@@ -121,8 +141,14 @@ def save_look(session: Session, body: dict, token: object, now: datetime | None 
         raise _invalid("'name' must be text up to 60 characters")
     member = member_for_token(session, token)
     member.consent_face_data = True
-    look = Look(member_id=member.id, name_zh=name, name_en=name, scene=scene, created_at=now,
-                items=[{"sku": i["sku"], "intensity": i["intensity"], "wing": i["wing"]} for i in items])
+    look = Look(
+        member_id=member.id,
+        name_zh=name,
+        name_en=name,
+        scene=scene,
+        created_at=now,
+        items=[{"sku": i["sku"], "intensity": i["intensity"], "wing": i["wing"]} for i in items],
+    )
     session.add(look)
     tone = body.get("skin_tone")
     if tone is not None:
@@ -139,14 +165,24 @@ def _skin_analysis(member: Member, tone: object, now: datetime) -> SkinAnalysis:
         checked.to_dict()  # known category and undertone
     except (KeyError, TypeError, ValueError, StopIteration):
         raise StoreError("invalid_field", field="skin_tone", reason="expected ita, category and undertone") from None
-    return SkinAnalysis(member_id=member.id, ita=checked.ita, category=checked.category,
-                        undertone=checked.undertone, created_at=now)
+    return SkinAnalysis(
+        member_id=member.id, ita=checked.ita, category=checked.category, undertone=checked.undertone, created_at=now
+    )
 
 
 def member_data(session: Session, token: object) -> dict:
     member = member_for_token(session, token)
     looks = session.scalars(select(Look).where(Look.member_id == member.id).order_by(Look.id.desc()))
     analyses = session.scalars(select(SkinAnalysis).where(SkinAnalysis.member_id == member.id))
-    return {"looks": [look_dict(session, look) for look in looks],
-            "skin_analyses": [{"ita": a.ita, "category": a.category, "undertone": a.undertone,
-                               "created_at": timeutil.to_iso(a.created_at)} for a in analyses]}
+    return {
+        "looks": [look_dict(session, look) for look in looks],
+        "skin_analyses": [
+            {
+                "ita": a.ita,
+                "category": a.category,
+                "undertone": a.undertone,
+                "created_at": timeutil.to_iso(a.created_at),
+            }
+            for a in analyses
+        ],
+    }

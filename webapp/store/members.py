@@ -3,6 +3,7 @@
 A verified sign-in gives a device a bearer token; only its SHA-256 is stored. Everything that
 shows or changes a member's data (coupons, bookings, saved looks) asks ``member_for_token``.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -65,8 +66,9 @@ def request_code(session: Session, phone: object, now: datetime | None = None) -
     now = now or timeutil.now()
     number = validate.phone(phone)
     recent = session.execute(
-        select(func.count(), func.max(SignInCode.created_at))
-        .where(SignInCode.phone == number, SignInCode.created_at > now - timedelta(hours=1))
+        select(func.count(), func.max(SignInCode.created_at)).where(
+            SignInCode.phone == number, SignInCode.created_at > now - timedelta(hours=1)
+        )
     ).one()
     if recent[1] is not None and now - recent[1] < CODE_RESEND_AFTER:
         wait = CODE_RESEND_AFTER - (now - recent[1])
@@ -74,8 +76,9 @@ def request_code(session: Session, phone: object, now: datetime | None = None) -
     if recent[0] >= CODES_PER_PHONE_PER_HOUR:
         raise StoreError("sign_in_code_limit", 429)
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-    session.add(SignInCode(phone=number, code_hash=_digest(number, code), attempts=0, created_at=now,
-                           expires_at=now + CODE_TTL))
+    session.add(
+        SignInCode(phone=number, code_hash=_digest(number, code), attempts=0, created_at=now, expires_at=now + CODE_TTL)
+    )
     return number, code
 
 
@@ -84,20 +87,31 @@ def verify_code(session: Session, phone: object, code: object, now: datetime | N
     now = now or timeutil.now()
     number = validate.phone(phone)
     entry = session.scalar(
-        select(SignInCode).where(SignInCode.phone == number, SignInCode.used_at.is_(None),
-                                 SignInCode.expires_at > now).order_by(SignInCode.id.desc()).limit(1)
+        select(SignInCode)
+        .where(SignInCode.phone == number, SignInCode.used_at.is_(None), SignInCode.expires_at > now)
+        .order_by(SignInCode.id.desc())
+        .limit(1)
     )
     # the try is counted before the comparison, in one conditional UPDATE, so parallel guesses
     # can never get more than CODE_ATTEMPTS looks at a code
-    counted = entry is not None and session.execute(
-        update(SignInCode).where(SignInCode.id == entry.id, SignInCode.used_at.is_(None),
-                                 SignInCode.attempts < CODE_ATTEMPTS).values(attempts=SignInCode.attempts + 1)
-    ).rowcount
+    counted = (
+        entry is not None
+        and session.execute(
+            update(SignInCode)
+            .where(SignInCode.id == entry.id, SignInCode.used_at.is_(None), SignInCode.attempts < CODE_ATTEMPTS)
+            .values(attempts=SignInCode.attempts + 1)
+        ).rowcount
+    )
     session.commit()
-    if not counted or not isinstance(code, str) or not hmac.compare_digest(entry.code_hash, _digest(number, code.strip())):
+    if (
+        not counted
+        or not isinstance(code, str)
+        or not hmac.compare_digest(entry.code_hash, _digest(number, code.strip()))
+    ):
         raise StoreError("sign_in_code_invalid", 400)
-    used = session.execute(update(SignInCode).where(SignInCode.id == entry.id, SignInCode.used_at.is_(None))
-                           .values(used_at=now)).rowcount
+    used = session.execute(
+        update(SignInCode).where(SignInCode.id == entry.id, SignInCode.used_at.is_(None)).values(used_at=now)
+    ).rowcount
     if not used:  # the same code redeemed twice at once
         session.rollback()
         raise StoreError("sign_in_code_invalid", 400)

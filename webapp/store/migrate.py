@@ -1,4 +1,5 @@
 """Schema migrations (Alembic, scripts in ``webapp/migrations``) run from Python."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -3,20 +3,37 @@
 Times are naive datetimes in Shanghai wall-clock time (see ``timeutil``): every store is in
 one time zone, and SQLite keeps no offsets, so the API adds ``+08:00`` on the way out.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    JSON, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer,
-    Numeric, String, Text, UniqueConstraint,
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 MAKEUP_TYPES = ("lip", "eye", "cheek", "brow", "liner")
 REPAIR_STATUSES = (
-    "received", "diagnosing", "awaiting_parts", "repairing", "ready_for_pickup", "completed",
+    "received",
+    "diagnosing",
+    "awaiting_parts",
+    "repairing",
+    "ready_for_pickup",
+    "completed",
 )
 
 
@@ -179,9 +196,7 @@ class RepairTicket(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
     store: Mapped[Store] = relationship()
-    events: Mapped[list[RepairEvent]] = relationship(
-        order_by="RepairEvent.id", back_populates="ticket"
-    )
+    events: Mapped[list[RepairEvent]] = relationship(order_by="RepairEvent.id", back_populates="ticket")
 
 
 class RepairEvent(Base):

@@ -4,6 +4,7 @@ Saved looks and skin results are deleted, upcoming bookings cancelled (their sea
 every booking's name and phone blanked, all sign-ins revoked, and the member row kept only as
 an anonymous id for coupon statistics. SQLite then rewrites its log so no deleted text lingers.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -29,8 +30,13 @@ def _erase(session: Session, token: object, now: datetime) -> dict:
     session.execute(delete(SignInCode).where(SignInCode.phone == member.phone))
     member.phone = f"erased-{member.id}"  # unique, and no longer anyone's number
     member.name, member.consent_face_data, member.consent_marketing, member.erased_at = "", False, False, now
-    return {"deleted_looks": looks, "deleted_skin_analyses": analyses, "cancelled_bookings": cancelled,
-            "anonymised_bookings": bookings, "signed_out": True}
+    return {
+        "deleted_looks": looks,
+        "deleted_skin_analyses": analyses,
+        "cancelled_bookings": cancelled,
+        "anonymised_bookings": bookings,
+        "signed_out": True,
+    }
 
 
 def erase_member(session: Session, token: object, now: datetime | None = None) -> dict:

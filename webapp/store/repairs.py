@@ -5,6 +5,7 @@ the MAX_FAILED_CHECKS-th in a row locks the ticket for LOCK_MINUTES, so parallel
 most that many comparisons per lock window. An unknown ticket, wrong digits and a locked ticket
 all get the same answer; the signed-in owner sees their tickets whatever the lock.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,9 +14,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from ..text import both
 from . import codes, timeutil
 from .db import unit_of_work
-from ..text import both
 from .errors import StoreError
 from .models import REPAIR_STATUSES, Member, RepairEvent, RepairTicket
 
@@ -23,7 +24,6 @@ TICKET_ID = re.compile(r"R-?(\d{5})", re.IGNORECASE)
 MAX_FAILED_CHECKS = 5
 LOCK_MINUTES = 15
 RECENT_DAYS = 30  # finished repairs still listed for their owner
-
 
 
 def normalise_ticket_id(value: object) -> str:
@@ -74,8 +74,10 @@ def ticket_status(session: Session, ticket_id: object, phone_last4: object, now:
     counted = session.execute(
         update(RepairTicket)
         .where(RepairTicket.id == ticket_id, or_(RepairTicket.locked_until.is_(None), RepairTicket.locked_until <= now))
-        .values(failed_checks=case((last_try, 0), else_=RepairTicket.failed_checks + 1),
-                locked_until=case((last_try, now + timedelta(minutes=LOCK_MINUTES)), else_=RepairTicket.locked_until))
+        .values(
+            failed_checks=case((last_try, 0), else_=RepairTicket.failed_checks + 1),
+            locked_until=case((last_try, now + timedelta(minutes=LOCK_MINUTES)), else_=RepairTicket.locked_until),
+        )
     ).rowcount
     session.commit()
     ticket = session.get(RepairTicket, ticket_id, populate_existing=True)
@@ -101,7 +103,8 @@ def member_tickets(session: Session, member: Member, now: datetime | None = None
     """A member's open repairs and those finished in the last RECENT_DAYS, newest first."""
     since = (now or timeutil.now()) - timedelta(days=RECENT_DAYS)
     tickets = session.scalars(
-        select(RepairTicket).where(RepairTicket.member_phone == member.phone)
+        select(RepairTicket)
+        .where(RepairTicket.member_phone == member.phone)
         .options(selectinload(RepairTicket.events), selectinload(RepairTicket.store))
         .order_by(RepairTicket.created_at.desc(), RepairTicket.id.desc())
     )
@@ -136,8 +139,9 @@ def add_event(
     if engineer:
         ticket.engineer = engineer
     ticket.status = status
-    session.add(RepairEvent(ticket=ticket, status=status, note_zh=note_zh, note_en=note_en, staff=staff,
-                            created_at=now))
+    session.add(
+        RepairEvent(ticket=ticket, status=status, note_zh=note_zh, note_en=note_en, staff=staff, created_at=now)
+    )
     session.flush()
     session.refresh(ticket)
     return ticket_dict(ticket)

@@ -3,6 +3,7 @@
 Deterministic: the same files and the same day give the same rows. Dates are relative to
 the seeding day so coupons, repair ETAs and consultation slots are always current.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,15 @@ from sqlalchemy.orm import Session
 
 from . import looks, timeutil
 from .models import (
-    ConsultationService, CouponCampaign, Inventory, Member, Product, RepairEvent, RepairTicket,
-    Store, TimeSlot,
+    ConsultationService,
+    CouponCampaign,
+    Inventory,
+    Member,
+    Product,
+    RepairEvent,
+    RepairTicket,
+    Store,
+    TimeSlot,
 )
 
 SLOT_DAYS = 14
@@ -56,32 +64,51 @@ def seed(session: Session, seed_dir: Path, today: date | None = None) -> dict[st
 
     for c in _load(seed_dir, "coupons.json"):
         start, end = c.pop("valid_days")
-        session.add(CouponCampaign(
-            **{**c, "discount": Decimal(str(c["discount"])), "min_spend": Decimal(str(c["min_spend"]))},
-            valid_from=_at(today, start, "00:00"), valid_to=_at(today, end, "23:59"), issued=0,
-        ))
+        session.add(
+            CouponCampaign(
+                **{**c, "discount": Decimal(str(c["discount"])), "min_spend": Decimal(str(c["min_spend"]))},
+                valid_from=_at(today, start, "00:00"),
+                valid_to=_at(today, end, "23:59"),
+                issued=0,
+            )
+        )
 
     phones = set()
     tickets = _load(seed_dir, "repairs.json")
     for t in tickets:
         ticket = RepairTicket(
-            id=t["id"], member_phone=t["member_phone"], product_sku=t["product_sku"],
-            product_desc_zh=t["product_desc_zh"], product_desc_en=t["product_desc_en"],
-            store_id=stores[t["store"]].id, status=t["status"], engineer=t["engineer"],
+            id=t["id"],
+            member_phone=t["member_phone"],
+            product_sku=t["product_sku"],
+            product_desc_zh=t["product_desc_zh"],
+            product_desc_en=t["product_desc_en"],
+            store_id=stores[t["store"]].id,
+            status=t["status"],
+            engineer=t["engineer"],
             eta=today + timedelta(days=t["eta_day"]) if t["eta_day"] is not None else None,
-            failed_checks=0, created_at=_at(today, t["created_day"]),
+            failed_checks=0,
+            created_at=_at(today, t["created_day"]),
         )
         session.add(ticket)
         for e in t["events"]:
-            session.add(RepairEvent(ticket=ticket, status=e["status"], note_zh=e["note_zh"],
-                                    note_en=e["note_en"], staff="seed", created_at=_at(today, e["day"], "11:00")))
+            session.add(
+                RepairEvent(
+                    ticket=ticket,
+                    status=e["status"],
+                    note_zh=e["note_zh"],
+                    note_en=e["note_en"],
+                    staff="seed",
+                    created_at=_at(today, e["day"], "11:00"),
+                )
+            )
         phones.add(t["member_phone"])
     session.add_all(Member(phone=p, name="", created_at=now) for p in sorted(phones))
 
     slots = 0
     for s in _load(seed_dir, "services.json"):
-        service = ConsultationService(code=s["code"], name_zh=s["name_zh"], name_en=s["name_en"],
-                                      duration_min=s["duration_min"])
+        service = ConsultationService(
+            code=s["code"], name_zh=s["name_zh"], name_en=s["name_en"], duration_min=s["duration_min"]
+        )
         session.add(service)
         session.flush()
         for store in stores.values():
@@ -90,12 +117,24 @@ def seed(session: Session, seed_dir: Path, today: date | None = None) -> dict[st
                     if clock >= store.closes_at:
                         continue
                     starts = _at(today, day, clock)
-                    session.add(TimeSlot(store_id=store.id, service_code=service.code, starts_at=starts,
-                                         ends_at=starts + timedelta(minutes=service.duration_min),
-                                         capacity=s["capacity"], booked=0))
+                    session.add(
+                        TimeSlot(
+                            store_id=store.id,
+                            service_code=service.code,
+                            starts_at=starts,
+                            ends_at=starts + timedelta(minutes=service.duration_min),
+                            capacity=s["capacity"],
+                            booked=0,
+                        )
+                    )
                     slots += 1
     session.commit()
     presets = looks.sync_presets(session, seed_dir, now)
-    return {"stores": len(stores), "products": len(products), "inventory": len(inventory), "slots": slots,
-            "repair_tickets": len(tickets),
-            "preset_looks": presets}
+    return {
+        "stores": len(stores),
+        "products": len(products),
+        "inventory": len(inventory),
+        "slots": slots,
+        "repair_tickets": len(tickets),
+        "preset_looks": presets,
+    }

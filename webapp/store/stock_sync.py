@@ -4,13 +4,14 @@ Each row sets one store's quantity of one SKU. Re-sending a file changes nothing
 older than what is stored is skipped; bad rows are reported by row number (the CSV line,
 header = 1) and the good rows are still applied.
 """
+
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,10 +23,19 @@ from .models import Inventory, Product, Store
 
 # ERP exports in China often carry Chinese headers
 HEADER_ALIASES = {
-    "store": "store", "store_code": "store", "门店": "store", "门店编码": "store",
-    "sku": "sku", "商品编码": "sku", "货号": "sku",
-    "quantity": "quantity", "qty": "quantity", "数量": "quantity", "库存": "quantity",
-    "updated_at": "updated_at", "更新时间": "updated_at",
+    "store": "store",
+    "store_code": "store",
+    "门店": "store",
+    "门店编码": "store",
+    "sku": "sku",
+    "商品编码": "sku",
+    "货号": "sku",
+    "quantity": "quantity",
+    "qty": "quantity",
+    "数量": "quantity",
+    "库存": "quantity",
+    "updated_at": "updated_at",
+    "更新时间": "updated_at",
 }
 REQUIRED_COLUMNS = ("store", "sku", "quantity")
 MAX_QUANTITY = 1_000_000
@@ -41,7 +51,10 @@ class SyncReport:
 
     def to_dict(self, lang: str = "zh") -> dict:
         return {
-            "rows": self.rows, "applied": self.applied, "unchanged": self.unchanged, "stale": self.stale,
+            "rows": self.rows,
+            "applied": self.applied,
+            "unchanged": self.unchanged,
+            "stale": self.stale,
             "errors": [{"row": row, "code": e.code, "message": e.message(lang)} for row, e in self.errors],
         }
 

@@ -1,4 +1,5 @@
 """Store wall-clock time: every StoreLens store is in Asia/Shanghai."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -31,6 +32,7 @@ def parse_datetime(text: object, field: str) -> datetime:
         if moment.tzinfo is not None:
             moment = moment.astimezone(SHANGHAI).replace(tzinfo=None)
     except ValueError:
-        raise StoreError("invalid_field", field=field,
-                         reason=f"expected an ISO 8601 date/time in {YEARS[0]}–{YEARS[1]}") from None
+        raise StoreError(
+            "invalid_field", field=field, reason=f"expected an ISO 8601 date/time in {YEARS[0]}–{YEARS[1]}"
+        ) from None
     return moment

@@ -3,6 +3,7 @@
 The CV steps (``decode``, ``made_up``, ``render_photo``) take no database session, so the web
 app can run them on its render threads while the session stays with the request.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -39,19 +40,24 @@ def made_up(image: np.ndarray, faces: list[Face], applications: list[Application
     return encode_jpeg(apply_scene(render_look(image, faces, applications), scene))
 
 
-def render_photo(landmarker: PhotoLandmarker, data: bytes, applications: list[Application],
-                 scene: str | None) -> tuple[bytes, dict, SkinTone | None]:
+def render_photo(
+    landmarker: PhotoLandmarker, data: bytes, applications: list[Application], scene: str | None
+) -> tuple[bytes, dict, SkinTone | None]:
     """The made-up JPEG, the findings and the skin tone of the largest face."""
     image = decode(data)
     faces = landmarker.detect(image)
     if not faces:
         raise StoreError("no_face", 422)
     tone = analyse_skin(image, max(faces, key=lambda f: f.width))
-    return made_up(image, faces, applications, scene), {
-        "faces": len(faces),
-        "size": {"width": image.shape[1], "height": image.shape[0]},
-        "skin_tone": tone.to_dict() if tone else None,
-    }, tone
+    return (
+        made_up(image, faces, applications, scene),
+        {
+            "faces": len(faces),
+            "size": {"width": image.shape[1], "height": image.shape[0]},
+            "skin_tone": tone.to_dict() if tone else None,
+        },
+        tone,
+    )
 
 
 def try_on_photo(session: Session, data: bytes, spec: object, run: PhotoRunner) -> tuple[bytes, dict]:

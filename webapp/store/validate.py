@@ -1,9 +1,10 @@
 """Checks for values that reach the store services from outside the JSON API's schemas (CSV rows, the
 CLI, chat slots), and business rules on values (a phone number's form)."""
+
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from .errors import StoreError
@@ -19,7 +20,7 @@ def phone(value: object) -> str:
     digits = _PHONE_NOISE.sub("", str(value))
     for prefix in ("+86", "0086", "86"):
         if digits.startswith(prefix) and len(digits) == 11 + len(prefix):
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
     if not _CN_MOBILE.fullmatch(digits):
         raise StoreError("invalid_phone")
     return digits
