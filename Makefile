@@ -32,7 +32,7 @@ PYTHON310 := $(shell for p in $$(command -v python3.10) \
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
 PYTHON311 := $(shell command -v python3.11 || command -v python3)
 
-.PHONY: help run test setup app-env rasa-env frontend db train assistant-eval system-deps bench clean
+.PHONY: help run test setup app-env rasa-env frontend db train assistant-eval assistant-stories assistant-nlu-eval system-deps bench clean
 
 help:
 	@echo "make run    set up (first time), seed, train the assistant if needed, start everything"
@@ -136,24 +136,30 @@ system-deps:
 		else echo "Missing Debian packages:$$missing  (sudo apt-get install$$missing)"; exit 1; fi; fi
 
 test: app-env rasa-env frontend system-deps
-	@echo "==> Assistant data"
-	@cd assistant && ../$(RASA_VENV)/bin/rasa data validate --fail-on-warnings --quiet
-	@echo "==> Test suite (SQLite, then PostgreSQL)"
-	@STORELENS_REQUIRE_SYSTEM_DEPS=1 $(VENV)/bin/python -m pytest
-	@$(MAKE) --no-print-directory train
-	@echo "==> Assistant: actions against a live web app, and end to end (Rasa environment)"
-	@$(RASA_VENV)/bin/python -m pytest --confcutdir=tests/assistant -p no:cacheprovider tests/assistant
-	@$(MAKE) --no-print-directory assistant-eval
+	@echo "==> make test: one line per stage; full logs in test-artifacts/logs/"
+	@tests/stage.sh "Lint (ruff check, ruff format --check)" \
+		bash -c '$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .'
+	@tests/stage.sh "Assistant data (rasa data validate)" \
+		bash -c 'cd assistant && ../$(RASA_VENV)/bin/rasa data validate --fail-on-warnings --quiet && echo "valid"'
+	@STORELENS_REQUIRE_SYSTEM_DEPS=1 tests/stage.sh "Web, store, try-on (SQLite and PostgreSQL)" \
+		$(VENV)/bin/python -m pytest -q
+	@tests/stage.sh "Assistant training (when its data changed)" $(MAKE) --no-print-directory train
+	@tests/stage.sh "Assistant actions and end to end" \
+		$(RASA_VENV)/bin/python -m pytest -q --confcutdir=tests/assistant -p no:cacheprovider tests/assistant
+	@tests/stage.sh "Assistant test stories" $(MAKE) --no-print-directory assistant-stories
+	@tests/stage.sh "Assistant NLU on a held-out split" $(MAKE) --no-print-directory assistant-nlu-eval
 
 # Test stories on the trained model, and NLU on a held-out fifth of our own examples (a model
 # trained on the other four fifths); reports are kept in assistant/results/.
 RASA := ../$(RASA_VENV)/bin/rasa
-assistant-eval: rasa-env
-	@echo "==> Assistant: test stories"
+assistant-eval: assistant-stories assistant-nlu-eval
+
+assistant-stories: rasa-env
 	@cd assistant && $(RASA) test core --stories tests/test_stories.yml -m models/storelens.tar.gz \
 		--out results/core --fail-on-prediction-errors --quiet
-	@echo "Test stories: all $$(grep -c 'story:' assistant/tests/test_stories.yml) passed (Rasa still names a file for failed ones)"
-	@echo "==> Assistant: NLU on a held-out split"
+	@echo "Test stories: all $$(grep -c 'story:' assistant/tests/test_stories.yml) passed"
+
+assistant-nlu-eval: rasa-env
 	@cd assistant && rm -rf results/split && $(RASA) data split nlu -u data/nlu --training-fraction 0.8 \
 		--random-seed 42 --out results/split --quiet \
 		&& $(RASA) train nlu -u results/split/training_data.yml --out results/split --fixed-model-name nlu-split --quiet \
