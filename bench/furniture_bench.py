@@ -22,9 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from timing import median_ms  # noqa: E402
 
-from tryon import floorplan, furniture, model_import  # noqa: E402
-from webapp.store import Database, migrate, seed  # noqa: E402
-from webapp.store import furniture as furniture_service
+from tryon import floorplan, model_import, parametric  # noqa: E402
+from webapp.store import Database, furniture_catalog, migrate, room_plans, seed  # noqa: E402
 
 
 def random_plan(count: int, rng: random.Random, products: list[dict]) -> tuple[dict, list[dict]]:
@@ -53,8 +52,8 @@ def main() -> None:
         spec = specs[product["sku"]]
         params = {k: v for k, v in spec.items() if k != "kind"}
         ms = median_ms(
-            lambda: furniture.to_glb(
-                furniture.build(
+            lambda: parametric.to_glb(
+                parametric.build(
                     spec["kind"],
                     product["width_m"],
                     product["depth_m"],
@@ -88,7 +87,7 @@ def main() -> None:
             print("\nfit check (median of 20)          geometry only   with catalog + quote")
             for count in (5, 30, 100):
                 room, items = random_plan(count, rng, products)
-                parsed = furniture_service.parse_room(room)
+                parsed = room_plans.parse_room(room)
                 placed = [
                     floorplan.Item(i["id"], p["width_m"], p["depth_m"], p["height_m"], i["x"], i["z"], i["rotation"])
                     for i in items
@@ -96,9 +95,9 @@ def main() -> None:
                     if p["sku"] == i["sku"]
                 ]
                 geometry = median_ms(lambda: floorplan.check(parsed, placed), 20)
-                service = median_ms(lambda: furniture_service.check_plan(session, {"room": room, "items": items}), 20)
+                service = median_ms(lambda: room_plans.check_plan(session, {"room": room, "items": items}), 20)
                 print(f"  {count:3d} items                        {geometry:8.2f} ms      {service:8.2f} ms")
-            ms = median_ms(lambda: furniture_service.what_fits(session, 1.2, 2.4, origin={"store_code": "jingan"}), 20)
+            ms = median_ms(lambda: furniture_catalog.what_fits(session, 1.2, 2.4, origin={"store_code": "jingan"}), 20)
             print(f"\nwhat fits 1.2 x 2.4 m over the catalog, with stock near a store: {ms:.2f} ms")
         db.dispose()
 

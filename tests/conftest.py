@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from webapp import PROJECT_ROOT, create_app
-from webapp.store import Database, furniture, migrate, seed
+from webapp.store import Database, furniture_catalog, migrate, seed
 
 from .pgserver import PostgresServer, find_bindir
 
@@ -96,7 +96,7 @@ def models_dir(sqlite_template, tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("models")
     db = Database(f"sqlite:///{sqlite_template}")
     with db.session() as session:
-        furniture.build_catalog_models(session, PROJECT_ROOT / "assets" / "models" / "parametric.json", folder)
+        furniture_catalog.build_catalog_models(session, PROJECT_ROOT / "assets" / "models" / "parametric.json", folder)
     db.dispose()
     return folder
 

@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from .database import store_db
-from .store import StoreError, furniture, looks, migrate, search, seed, stock_sync
+from .store import StoreError, furniture_catalog, looks, migrate, search, seed, stock_sync
 
 
 @click.command("init-db")
@@ -65,7 +65,7 @@ def build_models_command() -> None:
     """Generate the catalog's furniture GLBs (every variant) from assets/models/parametric.json."""
     spec = Path(current_app.config["ASSETS_DIR"]) / "models" / "parametric.json"
     with store_db().session() as session:
-        written = furniture.build_catalog_models(session, spec, Path(current_app.config["MODELS_DIR"]))
+        written = furniture_catalog.build_catalog_models(session, spec, Path(current_app.config["MODELS_DIR"]))
     click.echo(f"Built {len(written)} model files in {current_app.config['MODELS_DIR']}")
 
 
@@ -82,7 +82,7 @@ def import_model_command(
     """Import a vendor model (GLB, glTF, OBJ, PLY, STL) for SKU at its true size."""
     with store_db().session() as session:
         try:
-            report = furniture.import_vendor_model(
+            report = furniture_catalog.import_vendor_model(
                 session,
                 sku,
                 model_file.read_bytes(),

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import trimesh
 
-from tryon.furniture import build
 from tryon.model_import import ModelInputError, import_model
+from tryon.parametric import build
 
 W, D, H = 2.2, 0.92, 0.82
 

@@ -4,6 +4,8 @@ from flask import current_app
 from marshmallow import Schema, validates_schema
 
 from ..database import db_session
+from ..i18n import request_language
+from ..security import public_url
 from ..store import catalog, search
 from ..store.models import MAKEUP_TYPES
 from .base import Blueprint, Choice, Code, Number, Text, required_error
@@ -48,6 +50,20 @@ def origin(query: dict) -> dict | None:
     return {"lat": query["lat"], "lon": query["lon"]} if "lat" in query else None
 
 
+def with_links(product: dict) -> dict:
+    """A product with the page where the shopper tries it on (makeup) or sees it in 3D (furniture), and
+    its 3D model: absolute links, for chat replies and QR codes, so no client builds them."""
+    lang = request_language()
+    if product["category"] == "makeup":
+        return {**product, "page_url": public_url("makeup.page", sku=product["sku"], lang=lang)}
+    model = product.get("model_file")
+    return {
+        **product,
+        "page_url": public_url("furniture.viewer", sku=product["sku"], lang=lang),
+        "model_url": public_url("furniture.model_file", name=model) if model else None,
+    }
+
+
 @blp.get("/stores")
 @blp.response(200)
 def list_stores():
@@ -79,7 +95,7 @@ def list_products(**query):
 @blp.arguments(SearchQuery, location="query", as_kwargs=True)
 @blp.response(200)
 def search_products(q: str):
-    return {"products": search.search_products(db_session(), q)}
+    return {"products": [with_links(p) for p in search.search_products(db_session(), q)]}
 
 
 @blp.get("/places/resolve")
@@ -94,11 +110,11 @@ def resolve_place(q: str):
 @blp.arguments(OriginQuery, location="query")
 @blp.response(200)
 def similar_products(query: dict, sku: str):
-    return {"products": search.similar_in_stock(db_session(), sku, origin(query))}
+    return {"products": [with_links(p) for p in search.similar_in_stock(db_session(), sku, origin(query))]}
 
 
 @blp.get("/products/<sku>")
 @blp.arguments(SkuPath, location="path", as_kwargs=True)
 @blp.response(200)
 def get_product(sku: str):
-    return catalog.product_dict(catalog.get_product(db_session(), sku))
+    return with_links(catalog.product_dict(catalog.get_product(db_session(), sku)))

@@ -47,9 +47,16 @@ def nearby_stock(**query):
 
 @blp.post("/stock")
 @requires("staff", "service")
-@blp.doc(requestBody={"required": True, "content": {
-    "application/json": {"schema": StockRows}, "multipart/form-data": {"schema": StockUpload},
-    "text/csv": {"schema": {"type": "string"}}}})
+@blp.doc(
+    requestBody={
+        "required": True,
+        "content": {
+            "application/json": {"schema": StockRows},
+            "multipart/form-data": {"schema": StockUpload},
+            "text/csv": {"schema": {"type": "string"}},
+        },
+    }
+)
 @blp.response(200)
 def sync_stock():
     """An ERP export as JSON ``{"items": [...]}``, or as CSV (multipart ``file`` or a text/csv body)."""

@@ -11,7 +11,7 @@ from ..api.base import Blueprint, Choice, Code, Items, Number, Text, json_body
 from ..api.catalog import OriginQuery, origin
 from ..database import db_session
 from ..security import public_url
-from ..store import furniture
+from ..store import furniture_catalog, room_plans
 
 blp = Blueprint("furniture_api", __name__, description="Furniture with 3D models, rooms, room plans")
 
@@ -55,7 +55,7 @@ class PlanItem(Schema):
 
 class Plan(Schema):
     room = fields.Nested(Room, required=True)
-    items = Items(fields.Nested(PlanItem), furniture.MAX_ITEMS)
+    items = Items(fields.Nested(PlanItem), room_plans.MAX_ITEMS)
     walkway = Number(0.3, 2.0)
     store = Code()
     lat = Number(-90, 90)
@@ -89,14 +89,16 @@ def _with_urls(item: dict) -> dict:
 @blp.get("/furniture")
 @blp.response(200)
 def list_furniture():
-    return {"items": [_with_urls(i) for i in furniture.list_furniture(db_session())]}
+    return {"items": [_with_urls(i) for i in furniture_catalog.list_furniture(db_session())]}
 
 
 @blp.get("/furniture/fits")
 @blp.arguments(FitsQuery, location="query")
 @blp.response(200)
 def what_fits(query: dict):
-    items = furniture.what_fits(db_session(), query["width"], query["depth"], query.get("height"), origin(query))
+    items = furniture_catalog.what_fits(
+        db_session(), query["width"], query["depth"], query.get("height"), origin(query)
+    )
     return {"items": [_with_urls(i) for i in items]}
 
 
@@ -104,7 +106,7 @@ def what_fits(query: dict):
 @blp.arguments(SkuPath, location="path", as_kwargs=True)
 @blp.response(200)
 def get_furniture(sku: str):
-    return _with_urls(furniture.get_furniture(db_session(), sku))
+    return _with_urls(furniture_catalog.get_furniture(db_session(), sku))
 
 
 @blp.post("/rooms")
@@ -119,15 +121,15 @@ def make_room():
     """A room from dimensions (JSON) or from a scan upload (multipart ``scan``: GLB, OBJ, PLY)."""
     upload = request.files.get("scan")
     if upload is not None:
-        return furniture.room_from_scan(upload.read(), (upload.filename or "").rsplit(".", 1)[-1])
-    return furniture.room_dict(furniture.parse_room(json_body(Room)))
+        return room_plans.room_from_scan(upload.read(), (upload.filename or "").rsplit(".", 1)[-1])
+    return room_plans.room_dict(room_plans.parse_room(json_body(Room)))
 
 
 @blp.post("/plans/check")
 @blp.arguments(Plan)
 @blp.response(200)
 def check_plan(plan: dict):
-    return furniture.check_plan(db_session(), plan)
+    return room_plans.check_plan(db_session(), plan)
 
 
 def _share(code: str) -> dict:
@@ -141,7 +143,7 @@ def _share(code: str) -> dict:
 @blp.arguments(Plan)
 @blp.response(201)
 def save_plan(plan: dict):
-    saved = furniture.save_plan(db_session(), plan)
+    saved = room_plans.save_plan(db_session(), plan)
     return {**saved, **_share(saved["code"])}
 
 
@@ -149,5 +151,5 @@ def save_plan(plan: dict):
 @blp.arguments(PlanPath, location="path", as_kwargs=True)
 @blp.response(200)
 def get_plan(code: str):
-    plan = furniture.get_plan(db_session(), code)
+    plan = room_plans.get_plan(db_session(), code)
     return {**plan, **_share(plan["code"])}

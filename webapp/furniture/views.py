@@ -3,13 +3,13 @@ from pathlib import Path
 from flask import current_app, render_template, request, send_from_directory
 
 from ..database import db_session
-from ..store import furniture
+from ..store import furniture_catalog
 from . import bp
 
 
 @bp.get("/furniture/<sku>")
 def viewer(sku: str):
-    return render_template("furniture.html", product=furniture.get_furniture(db_session(), sku))
+    return render_template("furniture.html", product=furniture_catalog.get_furniture(db_session(), sku))
 
 
 @bp.get("/planner")

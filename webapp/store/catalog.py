@@ -1,4 +1,5 @@
 """Stores and products: look-ups and their JSON shapes, shared by every other service."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

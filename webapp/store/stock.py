@@ -1,4 +1,5 @@
 """Nearby stock: which stores have a SKU, nearest first."""
+
 from __future__ import annotations
 
 import math
@@ -81,19 +82,22 @@ def nearby_stock(
     results = []
     for dist, store, quantity, updated_at in rows[:limit]:
         age = max(0, int((now - updated_at).total_seconds() // 60))
-        results.append({
-            "store": store_dict(store),
-            "distance_km": round(dist, 2),
-            "quantity": quantity,
-            "updated_at": timeutil.to_iso(updated_at),
-            "age_minutes": age,
-            "stale": age > STALE_AFTER_MINUTES,
-        })
+        results.append(
+            {
+                "store": store_dict(store),
+                "distance_km": round(dist, 2),
+                "quantity": quantity,
+                "updated_at": timeutil.to_iso(updated_at),
+                "age_minutes": age,
+                "stale": age > STALE_AFTER_MINUTES,
+            }
+        )
     return {
         "sku": product.sku,
         "product": {"zh": product.name_zh, "en": product.name_en},
         "origin": {"lat": lat, "lon": lon, "store": origin_store.code if origin_store else None},
         "radius_km": searched,
+        "requested_radius_km": radius_km,  # what was asked (or the default): "none within it" when widened
         "widened": searched > radius_km,
         "results": results,
     }
