@@ -39,55 +39,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 from timing import p50_p95
 from tryon_bench import face_frame
 
+from tests.webserver import procfile_command, procfile_server
 from tryon.imageio import encode_jpeg
 
 CROWD_ENV = {"STORELENS_TRYON_PHOTO_LIMIT": "100000 per minute", "STORELENS_STREAMS_PER_CLIENT": "100000"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def procfile_command(name: str = "web") -> str:
-    for line in (ROOT / "Procfile").read_text().splitlines():
-        if line.startswith(f"{name}:"):
-            return line.split(":", 1)[1].strip()
-    raise LookupError(f"no {name} process in the Procfile")
-
-
-def start_server(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
-    """The Procfile's web line (as honcho runs it: a shell, in the project root) on a free port."""
-    port = free_port()
-    env = {**os.environ, **env, "HOST": "127.0.0.1", "WEB_PORT": str(port)}
-    server = subprocess.Popen(
-        ["bash", "-c", "exec " + procfile_command()],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{base}/api/v1/stores", timeout=2).ok:
-                return server, base
-        except requests.RequestException:
-            time.sleep(0.3)
-    os.killpg(server.pid, signal.SIGKILL)
-    raise RuntimeError(f"the server did not start; see {log}")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
 
 
 def tree_rss(root: int) -> int:
@@ -306,8 +261,7 @@ def main() -> None:
             stdout=subprocess.DEVNULL,
         )
         log = Path(tmp) / "server.log"
-        server, base = start_server({**db_env, **CROWD_ENV}, log)
-        try:
+        with procfile_server({**db_env, **CROWD_ENV}, log) as (server, base):
             idle = []
             probe(base, time.monotonic() + 5, idle, [])
             print(f"\nidle server: RSS {tree_rss(server.pid) / 2**20:.0f} MB; GET /api/v1/stores {latency(idle, [])}")
@@ -336,8 +290,6 @@ def main() -> None:
                 f"requests ({closed} closed by the server and reopened) for {args.seconds:.0f} s:"
             )
             print(f"  GET /api/v1/stores meanwhile: {latency(samples, failures)}")
-        finally:
-            stop_server(server)
 
 
 if __name__ == "__main__":

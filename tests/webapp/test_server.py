@@ -5,10 +5,7 @@ import base64
 import json
 import os
 import shutil
-import signal
 import socket
-import subprocess
-import time
 
 import numpy as np
 import pytest
@@ -17,9 +14,9 @@ from simple_websocket import Client
 from sqlalchemy import text
 
 from tryon.imageio import encode_jpeg
-from webapp import PROJECT_ROOT
 
 from ..tryon.conftest import face_frame
+from ..webserver import procfile_server
 
 CONNECTIONS = 200
 # one address stands for a crowd here, so its per-client stream cap is lifted; a short upload
@@ -29,19 +26,6 @@ SERVER_ENV = {
     "STORELENS_TRYON_UPLOAD_SECONDS": "2",
     "STORELENS_SECRET_KEY": "test-secret-key",
 }
-
-
-def _web_command() -> str:
-    for line in (PROJECT_ROOT / "Procfile").read_text().splitlines():
-        if line.startswith("web:"):
-            return line.split(":", 1)[1].strip()
-    raise LookupError("no web process in the Procfile")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -63,36 +47,9 @@ def database(request, tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(database, tmp_path_factory):
     """The base URL of gunicorn started by the Procfile's web line, as honcho starts it."""
-    port = _free_port()
-    env = {**os.environ, **SERVER_ENV, "DATABASE_URL": database, "HOST": "127.0.0.1", "WEB_PORT": str(port)}
     log = tmp_path_factory.mktemp("server") / "gunicorn.log"
-    process = subprocess.Popen(
-        ["bash", "-c", "exec " + _web_command()],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if requests.get(f"{base}/api/v1/stores", timeout=2).ok:
-                    break
-            except requests.RequestException:  # not listening yet, or its workers still booting
-                time.sleep(0.2)
-            assert process.poll() is None, log.read_text()
-        else:
-            pytest.fail(f"the server did not start:\n{log.read_text()}")
+    with procfile_server({**SERVER_ENV, "DATABASE_URL": database}, log) as (_, base):
         yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def _connect(base: str) -> socket.socket:
