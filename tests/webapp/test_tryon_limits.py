@@ -20,6 +20,7 @@ from simple_websocket import ConnectionError as HandshakeRefused
 from skimage import data
 
 from tryon.imageio import EXIF_ORIENTATION, encode_jpeg
+from tryon.pipeline import PhotoResult
 from webapp import create_app
 from webapp.makeup.stream import origin_allowed
 from webapp.store import tryon_photo
@@ -124,7 +125,7 @@ def test_a_full_render_queue_answers_503_with_retry_after(make_app, monkeypatch)
     def slow_render(landmarker, data, applications, scene):
         started.set()
         release.wait(60)
-        return b"jpeg", {"faces": 1}, None
+        return PhotoResult(b"jpeg", 1, 640, 480, None)
 
     monkeypatch.setattr(tryon_photo, "render_photo", slow_render)
     first = {}

@@ -25,8 +25,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, request
 from simple_websocket import ConnectionClosed
 
-from tryon.landmarks import StreamLandmarker
-from tryon.smoothing import LandmarkSmoother
+from tryon.pipeline import LiveFrames
 
 from ..database import store_db
 from ..i18n import request_language
@@ -44,11 +43,10 @@ class Idle(Exception):
 
 
 class LiveTryOn:
-    """One camera stream: its own face tracker and smoother, and the look chosen last."""
+    """One camera stream: its frames (``tryon.pipeline.LiveFrames``) and the look chosen last."""
 
     def __init__(self) -> None:
-        self.tracker: StreamLandmarker | None = None  # made on the first frame: idle streams cost no graph
-        self.smoother = LandmarkSmoother()
+        self.frames = LiveFrames()
         self.applications, self.scene = [], None
 
     def set_look(self, spec: object) -> None:
@@ -57,19 +55,11 @@ class LiveTryOn:
 
     def render(self, data: bytes) -> tuple[bytes, int]:
         """CV only (it runs on a render thread): the made-up JPEG and the number of faces."""
-        image = tryon_photo.decode(data)
-        if self.tracker is None:
-            self.tracker = StreamLandmarker()
-        faces = self.tracker.detect(image)
-        if faces:
-            faces = [self.smoother(faces[0], time.monotonic())]
-        else:
-            self.smoother.reset()
-        return tryon_photo.made_up(image, faces, self.applications, self.scene), len(faces)
+        with tryon_photo.image_errors():
+            return self.frames.render(data, self.applications, self.scene)
 
     def close(self) -> None:
-        if self.tracker is not None:
-            self.tracker.close()
+        self.frames.close()
 
 
 class OpenStreams:
