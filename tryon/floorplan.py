@@ -19,6 +19,8 @@ FLAT = 0.05  # items lower than this (rugs) may lie under others
 
 @dataclass(frozen=True)
 class Door:
+    """A door on a wall: its offset from the wall's start, width and hinge side, in metres."""
+
     wall: str
     offset: float  # from the wall's start (west end of north/south walls, north end of west/east)
     width: float
@@ -28,6 +30,8 @@ class Door:
 
 @dataclass(frozen=True)
 class Window:
+    """A window on a wall: offset, width and sill height, in metres."""
+
     wall: str
     offset: float
     width: float
@@ -36,6 +40,8 @@ class Window:
 
 @dataclass(frozen=True)
 class Room:
+    """A rectangular room (metres) with its doors and windows."""
+
     width: float
     depth: float
     height: float = 2.8
@@ -45,6 +51,8 @@ class Room:
 
 @dataclass(frozen=True)
 class Item:
+    """A piece of furniture placed in the room: centre, footprint, height and rotation."""
+
     id: str
     width: float
     depth: float
@@ -65,6 +73,8 @@ class Item:
 
 @dataclass(frozen=True)
 class Problem:
+    """One thing in the way: a code, its severity, the items involved and by how much."""
+
     code: str  # outside_room, overlap, door_swing, walkway, too_tall, not_on_floor, blocks_window
     items: tuple[str, ...]
     distance: float  # metres: how far outside, how deep the overlap, how narrow the gap

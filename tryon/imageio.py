@@ -107,6 +107,7 @@ def _fit_within(image: np.ndarray, side: int) -> np.ndarray:
 
 
 def encode_jpeg(image_bgr: np.ndarray, quality: int = 85) -> bytes:
+    """A BGR image as JPEG bytes."""
     ok, buffer = cv2.imencode(".jpg", image_bgr, [cv2.IMWRITE_JPEG_QUALITY, quality])
     if not ok:
         raise ValueError("JPEG encoding failed")

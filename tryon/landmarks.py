@@ -23,6 +23,7 @@ class _Landmarker:
         )
 
     def detect(self, image_bgr: np.ndarray) -> list[Face]:
+        """The faces in a BGR image, with their 478 landmarks in pixels."""
         height, width = image_bgr.shape[:2]
         rgb = np.ascontiguousarray(image_bgr[:, :, ::-1])
         result = self._mesh.process(rgb)
@@ -33,6 +34,7 @@ class _Landmarker:
         return faces
 
     def close(self) -> None:
+        """Free the MediaPipe graph."""
         self._mesh.close()
 
     def __enter__(self):

@@ -20,12 +20,15 @@ FIXED = 1 << SHIFT
 
 @dataclass(frozen=True)
 class Mask:
+    """A soft region of the frame: a float alpha patch and where it sits."""
+
     x: int
     y: int
     alpha: np.ndarray  # (h, w) float32, 0..1
 
     @property
     def slices(self) -> tuple[slice, slice]:
+        """Where the patch sits in the frame."""
         h, w = self.alpha.shape
         return slice(self.y, self.y + h), slice(self.x, self.x + w)
 
@@ -63,12 +66,12 @@ def _build(frame_shape, all_points: np.ndarray, sigma: float, draw) -> Mask | No
     return Mask(x0, y0, alpha)
 
 
-def lips(face: Face, frame_shape) -> list[Mask]:
+def lips(face: Face, frame_shape: tuple[int, ...]) -> list[Mask]:
     """Lips only: the outer contour minus the mouth opening (teeth and tongue stay clean)."""
     outer, inner = face.points[R.LIPS_OUTER], face.points[R.LIPS_INNER]
     sigma = min(0.004 * face.width, 1.2)  # lipstick edges are crisp; a wide feather would bleed
 
-    def draw(shape, origin, sigma):
+    def draw(shape: tuple[int, int], origin: np.ndarray, sigma: float) -> np.ndarray:
         canvas = _fill(shape, origin, [outer])
         alpha = _feathered(_fill(shape, origin, [inner], 0, into=canvas), sigma)
         # feathering must not reach into the mouth: cut the opening out again, hard
@@ -92,14 +95,14 @@ def _resample(polyline: np.ndarray, count: int) -> np.ndarray:
 def _minus_opening(polygon: np.ndarray, opening: np.ndarray):
     """Draw ``polygon`` feathered, then cut the eye opening out hard (eyeballs stay clean)."""
 
-    def draw(shape, origin, sigma):
+    def draw(shape: tuple[int, int], origin: np.ndarray, sigma: float) -> np.ndarray:
         alpha = _feathered(_fill(shape, origin, [polygon]), sigma)
         return alpha * (1 - _fill(shape, origin, [opening]).astype(np.float32) / 255)
 
     return draw
 
 
-def eyeshadow(face: Face, frame_shape, reach: float = 0.6) -> list[Mask]:
+def eyeshadow(face: Face, frame_shape: tuple[int, ...], reach: float = 0.6) -> list[Mask]:
     """Each lid from the lash line up ``reach`` of the way to the brow's lower edge."""
     sigma = 0.012 * face.width
     found = []
@@ -111,7 +114,7 @@ def eyeshadow(face: Face, frame_shape, reach: float = 0.6) -> list[Mask]:
     return [m for m in found if m]
 
 
-def eyeliner(face: Face, frame_shape, wing: bool = False) -> list[Mask]:
+def eyeliner(face: Face, frame_shape: tuple[int, ...], wing: bool = False) -> list[Mask]:
     """A line along each upper lash line, thicker towards the outer corner; optional wing."""
     sigma = 0.004 * face.width
     found = []
@@ -133,20 +136,22 @@ def _plain(polygon: np.ndarray):
     return lambda shape, origin, sigma: _feathered(_fill(shape, origin, [polygon]), sigma)
 
 
-def brows(face: Face, frame_shape) -> list[Mask]:
+def brows(face: Face, frame_shape: tuple[int, ...]) -> list[Mask]:
+    """Both brows, softly feathered."""
     sigma = 0.008 * face.width
     polygons = [np.concatenate([face.points[top], face.points[bottom][::-1]]) for top, bottom in R.BROWS]
     return [m for m in (_build(frame_shape, p, sigma, _plain(p)) for p in polygons) if m]
 
 
 def cheek_centres(face: Face) -> list[np.ndarray]:
+    """Where blush goes: the apple of each cheek, in pixels."""
     return [face.points[idx].mean(axis=0) for idx in R.CHEEKS]
 
 
 def _soft(polygon: np.ndarray, scale: int = 4):
     """A wide feather computed at 1/``scale`` resolution: the same look at a fraction of the cost."""
 
-    def draw(shape, origin, sigma):
+    def draw(shape: tuple[int, int], origin: np.ndarray, sigma: float) -> np.ndarray:
         small = (max(shape[0] // scale, 1), max(shape[1] // scale, 1))
         alpha = _feathered(_fill(small, origin / scale, [polygon / scale]), sigma / scale)
         return cv2.resize(alpha, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
@@ -154,7 +159,7 @@ def _soft(polygon: np.ndarray, scale: int = 4):
     return draw
 
 
-def blush(face: Face, frame_shape, size: float = 1.0) -> list[Mask]:
+def blush(face: Face, frame_shape: tuple[int, ...], size: float = 1.0) -> list[Mask]:
     """Soft ellipses on the cheek apples, tilted with the head."""
     eyes = face.points[R.LEFT_EYE_UPPER[-1]] - face.points[R.RIGHT_EYE_UPPER[-1]]
     roll = int(round(float(np.degrees(np.arctan2(eyes[1], eyes[0])))))

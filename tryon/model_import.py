@@ -32,6 +32,8 @@ class ModelInputError(ValueError):
 
 @dataclass(frozen=True)
 class ImportReport:
+    """What the importer did to a vendor model: unit, up axis, scale and faces."""
+
     unit: str
     z_up: bool
     faces_in: int

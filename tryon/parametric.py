@@ -161,6 +161,7 @@ def fit_to(scene: trimesh.Scene, width: float, depth: float, height: float) -> t
 
 
 def build(kind: str, width: float, depth: float, height: float, color_hex: str, **params) -> trimesh.Scene:
+    """A furniture piece of ``kind`` at true size (metres), floor at y = 0, front facing +z."""
     roughness, metallic = FINISH.get(kind, (0.6, 0.0))
     main = _material(color_hex, roughness, metallic)
     accent = _material("#2B2B2B", 0.5, 0.3)
@@ -171,4 +172,5 @@ def build(kind: str, width: float, depth: float, height: float, color_hex: str, 
 
 
 def to_glb(scene: trimesh.Scene) -> bytes:
+    """The scene as a binary glTF file."""
     return scene.export(file_type="glb")

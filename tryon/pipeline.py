@@ -63,5 +63,6 @@ class LiveFrames:
         return encode_jpeg(apply_scene(render_look(image, faces, applications), scene)), len(faces)
 
     def close(self) -> None:
+        """Free the stream's face tracker."""
         if self.tracker is not None:
             self.tracker.close()

@@ -13,6 +13,8 @@ BIN = 0.02  # metres: floor-height histogram resolution
 
 @dataclass(frozen=True)
 class ScannedRoom:
+    """The room a scan shows: floor size, ceiling height and where the floor is."""
+
     floor_y: float
     width: float  # along the footprint's first axis
     depth: float

@@ -24,6 +24,7 @@ def _vignette(height: int, width: int) -> np.ndarray:
 
 
 def apply_scene(image: np.ndarray, scene: str | None) -> np.ndarray:
+    """The image as it would look under a scene's light (unchanged for None)."""
     if not scene:
         return image
     if scene not in _MATRICES:

@@ -33,6 +33,8 @@ UNDERTONES = {"warm": ("暖调", "warm"), "neutral": ("中性调", "neutral"), "
 
 @dataclass(frozen=True)
 class SkinTone:
+    """Skin colour of a face: mean CIELAB, ITA° with its category, and undertone."""
+
     lightness: float  # CIE L*
     a: float
     b: float
@@ -41,6 +43,7 @@ class SkinTone:
     undertone: str
 
     def to_dict(self) -> dict:
+        """The tone for JSON, with zh/en labels."""
         zh, en = next((zh, en) for _, key, zh, en in ITA_CATEGORIES if key == self.category)
         return {
             "ita": round(self.ita, 1),
@@ -54,6 +57,8 @@ class SkinTone:
 
 @dataclass(frozen=True)
 class Shade:
+    """A catalog shade to rank: SKU, product type and colour."""
+
     sku: str
     product_type: str
     color_hex: str
@@ -84,6 +89,7 @@ def _skin_pixels(image: np.ndarray, face: Face) -> np.ndarray:
 
 
 def analyse_skin(image: np.ndarray, face: Face) -> SkinTone | None:
+    """Skin tone from the cheeks and forehead, white-balanced; None when too little skin shows."""
     pixels = _skin_pixels(white_balanced(image), face)
     if len(pixels) < 20:
         return None

@@ -29,6 +29,7 @@ class OneEuroFilter:
         self._t: float | None = None
 
     def reset(self) -> None:
+        """Forget the past: the next sample passes unfiltered."""
         self._x = self._dx = self._t = None
 
     def __call__(self, x: np.ndarray, t: float) -> np.ndarray:
@@ -52,6 +53,7 @@ class LandmarkSmoother:
         self._scale: float | None = None
 
     def reset(self) -> None:
+        """Forget the past: the next sample passes unfiltered."""
         self._filter.reset()
         self._scale = None
 
