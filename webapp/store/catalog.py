@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .db import found
 from .errors import StoreError
 from .models import MAKEUP_TYPES, Product, Store
 
@@ -43,16 +44,11 @@ def product_dict(product: Product) -> dict:
 
 def get_store(session: Session, code: object) -> Store:
     store = session.scalar(select(Store).where(Store.code == str(code).strip().lower())) if code else None
-    if store is None:
-        raise StoreError("store_not_found", 404, store=code)
-    return store
+    return found(store, "store_not_found", store=code)
 
 
 def get_product(session: Session, sku: object) -> Product:
-    product = session.get(Product, str(sku).strip().upper()) if sku else None
-    if product is None:
-        raise StoreError("product_not_found", 404, sku=sku)
-    return product
+    return found(session.get(Product, str(sku).strip().upper()) if sku else None, "product_not_found", sku=sku)
 
 
 def list_stores(session: Session) -> list[dict]:

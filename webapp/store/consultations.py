@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from . import codes, timeutil, validate
 from .catalog import get_store, store_dict
-from .db import unit_of_work
+from .db import found, unit_of_work
 from .errors import StoreError
 from .members import mask_phone
 from .models import Booking, ConsultationService, Member, TimeSlot
@@ -74,9 +74,7 @@ def list_services(session: Session) -> list[dict]:
 
 def get_service(session: Session, code: object) -> ConsultationService:
     service = session.get(ConsultationService, str(code).strip().lower()) if code else None
-    if service is None:
-        raise StoreError("service_not_found", 404, service=code)
-    return service
+    return found(service, "service_not_found", service=code)
 
 
 def available_slots(
@@ -112,9 +110,7 @@ def available_slots(
 
 
 def _open_slot(session: Session, slot_id: object, now: datetime) -> TimeSlot:
-    slot = session.get(TimeSlot, validate.integer(slot_id, "slot_id", minimum=1))
-    if slot is None:
-        raise StoreError("slot_not_found", 404)
+    slot = found(session.get(TimeSlot, validate.integer(slot_id, "slot_id", minimum=1)), "slot_not_found")
     if slot.starts_at <= now:
         raise StoreError("slot_in_past", 422)
     return slot

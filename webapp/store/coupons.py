@@ -18,7 +18,7 @@ from ..text import CHANNEL_WORDS, both
 from . import timeutil, validate
 from .catalog import get_store
 from .codes import new_code
-from .db import unit_of_work
+from .db import found, unit_of_work
 from .errors import StoreError
 from .members import find_member, get_or_create_member
 from .models import CouponCampaign, CouponClaim
@@ -68,9 +68,7 @@ def get_campaign(session: Session, code: object) -> CouponCampaign:
     campaign = (
         session.scalar(select(CouponCampaign).where(CouponCampaign.code == str(code).strip().upper())) if code else None
     )
-    if campaign is None:
-        raise StoreError("campaign_not_found", 404, campaign=code)
-    return campaign
+    return found(campaign, "campaign_not_found", campaign=code)
 
 
 def list_campaigns(session: Session, now: datetime | None = None) -> list[dict]:
@@ -126,9 +124,7 @@ def member_coupons(session: Session, phone: object, now: datetime | None = None)
 
 def get_claim(session: Session, code: object) -> CouponClaim:
     coupon = session.scalar(select(CouponClaim).where(CouponClaim.code == str(code).strip().upper())) if code else None
-    if coupon is None:
-        raise StoreError("coupon_not_found", 404, coupon=code)
-    return coupon
+    return found(coupon, "coupon_not_found", coupon=code)
 
 
 def _already_redeemed(coupon: CouponClaim) -> StoreError:

@@ -12,6 +12,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from .errors import StoreError
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -64,6 +66,13 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def found(row: R | None, error: str, **params: object) -> R:
+    """``row``, or the 404 ``error`` (a ``*_not_found`` message) naming what was asked for."""
+    if row is None:
+        raise StoreError(error, 404, **params)
+    return row
 
 
 def unit_of_work(operation: Callable[P, R]) -> Callable[P, R]:

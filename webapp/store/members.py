@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import timeutil, validate
-from .db import unit_of_work
+from .db import found, unit_of_work
 from .errors import StoreError
 from .models import Member, MemberToken, SignInCode
 
@@ -37,10 +37,7 @@ def mask_phone(phone: str) -> str:
 
 
 def find_member(session: Session, phone: object) -> Member:
-    member = session.scalar(select(Member).where(Member.phone == validate.phone(phone)))
-    if member is None:
-        raise StoreError("member_not_found", 404)
-    return member
+    return found(session.scalar(select(Member).where(Member.phone == validate.phone(phone))), "member_not_found")
 
 
 def get_or_create_member(session: Session, phone: object, now: datetime) -> Member:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..text import both
 from . import codes, timeutil
-from .db import unit_of_work
+from .db import found, unit_of_work
 from .errors import StoreError
 from .models import REPAIR_STATUSES, Member, RepairEvent, RepairTicket
 
@@ -60,9 +60,7 @@ def ticket_dict(ticket: RepairTicket) -> dict:
 
 def _get_ticket(session: Session, ticket_id: object) -> RepairTicket:
     ticket = session.get(RepairTicket, normalise_ticket_id(ticket_id), with_for_update=True)
-    if ticket is None:
-        raise StoreError("ticket_not_found", 404, ticket=ticket_id)
-    return ticket
+    return found(ticket, "ticket_not_found", ticket=ticket_id)
 
 
 def ticket_status(session: Session, ticket_id: object, phone_last4: object, now: datetime | None = None) -> dict:
@@ -94,9 +92,7 @@ def ticket_for_member(session: Session, ticket_id: object, member: Member) -> di
     ticket = session.scalar(
         select(RepairTicket).where(RepairTicket.id == ticket_id, RepairTicket.member_phone == member.phone)
     )
-    if ticket is None:
-        raise StoreError("ticket_not_found", 404, ticket=ticket_id)
-    return ticket_dict(ticket)
+    return ticket_dict(found(ticket, "ticket_not_found", ticket=ticket_id))
 
 
 def member_tickets(session: Session, member: Member, now: datetime | None = None) -> list[dict]:

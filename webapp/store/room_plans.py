@@ -15,7 +15,7 @@ from tryon import floorplan, model_import, scan
 from ..text import both
 from . import stock, timeutil, validate
 from .codes import new_code
-from .db import unit_of_work
+from .db import found, unit_of_work
 from .errors import StoreError
 from .furniture_catalog import PROBLEM_STATUS, furniture_product
 from .models import Product, RoomPlan
@@ -215,9 +215,11 @@ def save_plan(session: Session, body: dict, now: datetime | None = None) -> dict
 
 
 def get_plan(session: Session, code: object) -> dict:
-    plan = session.scalar(select(RoomPlan).where(RoomPlan.code == str(code or "").strip().upper()))
-    if plan is None:
-        raise StoreError("plan_not_found", 404, plan=code)
+    plan = found(
+        session.scalar(select(RoomPlan).where(RoomPlan.code == str(code or "").strip().upper())),
+        "plan_not_found",
+        plan=code,
+    )
     checked = check_plan(session, {"room": plan.room, "items": plan.items})
     return {
         "code": plan.code,
