@@ -12,7 +12,7 @@ started=$(date +%s)
 status=$?
 took=$(($(date +%s) - started))
 # the stage's own closing line (pytest's "N passed ...", our figures), pytest's ===== frame removed
-closing=$(grep -v '^\s*$' "$log" | tail -n 1 | sed -E 's/^=+ //; s/ =+$//')
+closing=$(sed -E 's/\x1b\[[0-9;]*m//g' "$log" | grep -v '^\s*$' | tail -n 1 | sed -E 's/^=+ //; s/ =+$//')
 if [ "$status" -ne 0 ]; then
     cat "$log"
     echo "FAILED  $name after ${took}s (exit $status); the output above is also in $log"
