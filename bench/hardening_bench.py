@@ -17,7 +17,6 @@ import argparse
 import base64
 import multiprocessing
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -39,7 +38,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from timing import p50_p95
 from tryon_bench import face_frame
 
-from tests.webserver import procfile_command, procfile_server
+from tests.webserver import procfile_command, procfile_server, seeded_sqlite
 from tryon.imageio import encode_jpeg
 
 CROWD_ENV = {"STORELENS_TRYON_PHOTO_LIMIT": "100000 per minute", "STORELENS_STREAMS_PER_CLIENT": "100000"}
@@ -248,18 +247,7 @@ def main() -> None:
     print(f"server: {procfile_command()}")
     print(f"photo: 4096x3072 JPEG, {len(photo) / 2**20:.1f} MB")
     with tempfile.TemporaryDirectory() as tmp:
-        db_env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.db'}",
-            "STORELENS_SECRET_KEY": secrets.token_hex(16),
-        }
-        subprocess.run(
-            [str(ROOT / ".venv/bin/flask"), "--app", "webapp", "init-db"],
-            cwd=ROOT,
-            env=db_env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        db_env = seeded_sqlite(Path(tmp))
         log = Path(tmp) / "server.log"
         with procfile_server({**db_env, **CROWD_ENV}, log) as (server, base):
             idle = []

@@ -9,10 +9,8 @@ the answers show (codes, seats, tries evaluated). Everything targets 127.0.0.1 a
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
-import subprocess
 import sys
 import tempfile
 from collections import Counter
@@ -24,7 +22,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.webserver import procfile_server
+from tests.webserver import procfile_server, seeded_sqlite
 
 ROOM = {"width": 4.0, "depth": 3.5, "height": 2.7}
 
@@ -148,19 +146,7 @@ def exhaustion(probe: Probe) -> None:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{Path(tmp) / 'probe.db'}",
-            "STORELENS_SECRET_KEY": secrets.token_hex(16),
-            "STORELENS_SMS_SENDER": "log",
-        }
-        subprocess.run(
-            [str(ROOT / ".venv/bin/flask"), "--app", "webapp", "init-db"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        env = seeded_sqlite(Path(tmp), STORELENS_SMS_SENDER="log")
         log = Path(tmp) / "server.log"
         with procfile_server(env, log) as (_, base):
             probe = Probe(base, log)

@@ -5,6 +5,7 @@ tests and bench/hardening_bench.py."""
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -29,6 +30,24 @@ def procfile_command(name: str = "web") -> str:
         if line.startswith(f"{name}:"):
             return line.split(":", 1)[1].strip()
     raise LookupError(f"no {name} process in the Procfile")
+
+
+def seeded_sqlite(folder: Path, **env: str) -> dict[str, str]:
+    """The environment of a server on a fresh, migrated and seeded SQLite file in ``folder`` (benchmarks)."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'store.db'}",
+        "STORELENS_SECRET_KEY": secrets.token_hex(16),
+        **env,
+    }
+    subprocess.run(
+        [str(ROOT / ".venv/bin/flask"), "--app", "webapp", "init-db"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return env
 
 
 @contextmanager
