@@ -9,6 +9,7 @@ endpoints.yml). Run from assistant/:
 
     ../.venv-rasa/bin/python -m serve_actions --port 5055
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,14 +27,16 @@ OPEN_PATHS = ("/health",)
 def secret_from_environment() -> bytes:
     secret = os.environ.get(SECRET_VARIABLE, "").strip()
     if len(secret) < 16:
-        sys.exit(f"{SECRET_VARIABLE} is not set (or shorter than 16 characters): `make setup` writes it to "
-                 "instance/storelens.env, which `make run` loads.")
+        sys.exit(
+            f"{SECRET_VARIABLE} is not set (or shorter than 16 characters): `make setup` writes it to "
+            "instance/storelens.env, which `make run` loads."
+        )
     return secret.encode()
 
 
 def create_app(actions: str, secret: bytes):
-    from sanic import response
     from rasa_sdk.endpoint import create_app as create_sdk_app
+    from sanic import response
 
     app = create_sdk_app(actions, cors_origins=None)  # no CORS: browsers never call the action server
 

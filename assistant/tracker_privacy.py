@@ -10,6 +10,7 @@ memory keeps the token for the turn, so the actions still see it in
 Configured in endpoints.yml (``tracker_store.type: tracker_privacy.TokenFreeSQLTrackerStore``);
 everything else (dialects, URL, database, credentials) is the SQL store's.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,12 +41,14 @@ class TokenFreeSQLTrackerStore(SQLTrackerStore):
         with self.session_scope() as session:
             for event in self._additional_events(session, tracker):
                 data = without_secrets(event.as_dict())
-                session.add(self.SQLEvent(
-                    sender_id=tracker.sender_id,
-                    type_name=event.type_name,
-                    timestamp=data.get("timestamp"),
-                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                    action_name=data.get("name"),
-                    data=json.dumps(data),
-                ))
+                session.add(
+                    self.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                        action_name=data.get("name"),
+                        data=json.dumps(data),
+                    )
+                )
             session.commit()

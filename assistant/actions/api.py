@@ -1,26 +1,50 @@
-"""The assistant's only door to the store: the web app's JSON API (no business rules here)."""
+"""The assistant's only door to the store: the web app's JSON API (no business rules here).
+
+Every failure is an ``ApiError``. The API's own 4xx answers carry its message, already in the
+shopper's language (``Accept-Language``), which actions may relay as they are. When the store system
+does not answer in time, cannot be reached, or fails (5xx, or an answer that is not the API's JSON),
+the error is ``unavailable`` and carries no message: the actions answer with the domain's
+``utter_store_unreachable`` (with the store hotline).
+"""
+
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
-TIMEOUT = 8
+TIMEOUT = 8  # seconds for one call; a slower store system counts as unreachable
+UNAVAILABLE = "unavailable"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
 class ApiError(Exception):
     status: int
     code: str
-    message: str
+    message: str = ""
     sign_in_url: str | None = None  # with 401 sign_in_required: where the shopper signs in
 
     @property
     def sign_in_required(self) -> bool:
         return self.status == 401 and self.code == "sign_in_required"
+
+    @property
+    def unavailable(self) -> bool:
+        """The store system did not answer: down, slow or failing."""
+        return self.code == UNAVAILABLE
+
+
+def part(value: object) -> str:
+    """Words the shopper typed (a ticket id, a booking code), made safe as one segment of an API path:
+    the API judges them and answers 400 or 404 in the shopper's language."""
+    return quote(str(value).strip(), safe="")
 
 
 class StoreApi:
@@ -37,30 +61,50 @@ class StoreApi:
         # one session serves every shopper: it must never keep a cookie from one for the next
         self.session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
 
-    def _call(self, method: str, path: str, lang: str, member: str | None = None, conversation: str | None = None,
-              **kwargs) -> Any:
+    def _call(
+        self, method: str, path: str, lang: str, member: str | None = None, conversation: str | None = None, **kwargs
+    ) -> Any:
         base = (self._base_url or os.environ.get("STORELENS_API_URL", "http://127.0.0.1:5000/api/v1")).rstrip("/")
         token = self._token if self._token is not None else os.environ.get("STORELENS_SERVICE_TOKEN", "")
-        headers = {"Accept-Language": lang, **({"Authorization": f"Bearer {token}"} if token else {}),
-                   **({"X-Member-Token": member} if member else {}),
-                   **({"X-Chat-Sender": conversation} if conversation else {})}
+        headers = {
+            "Accept-Language": lang,
+            **({"Authorization": f"Bearer {token}"} if token else {}),
+            **({"X-Member-Token": member} if member else {}),
+            **({"X-Chat-Sender": conversation} if conversation else {}),
+        }
+        endpoint = f"{method} /{path.strip('/').split('/')[0]}"  # for the log: no ids, codes or digits
         try:
             response = self.session.request(method, f"{base}{path}", headers=headers, timeout=TIMEOUT, **kwargs)
-        except requests.RequestException:
-            unavailable = "门店系统暂时连不上，请稍后再试。" if lang == "zh" else "The store system is unreachable; please try again shortly."
-            raise ApiError(503, "unavailable", unavailable) from None
-        body = response.json() if response.content else {}
+        except requests.RequestException as failure:
+            logger.warning("store API unreachable (%s): %s", endpoint, type(failure).__name__)
+            raise ApiError(503, UNAVAILABLE) from None
+        try:
+            body = response.json() if response.content else {}
+        except ValueError:
+            body = None
+        if response.status_code >= 500 or body is None:
+            logger.warning("store API failed (%s): HTTP %s", endpoint, response.status_code)
+            raise ApiError(response.status_code, UNAVAILABLE)
         if response.status_code >= 400:
             error = body.get("error", {}) if isinstance(body, dict) else {}
-            raise ApiError(response.status_code, error.get("code", "error"), error.get("message", ""),
-                           error.get("sign_in_url"))
+            raise ApiError(
+                response.status_code, error.get("code", "error"), error.get("message", ""), error.get("sign_in_url")
+            )
         return body
 
-    def get(self, path: str, lang: str = "zh", member: str | None = None, conversation: str | None = None,
-            **params) -> Any:
-        return self._call("GET", path, lang, member, conversation,
-                          params={k: v for k, v in params.items() if v is not None})
+    def get(
+        self, path: str, lang: str = "zh", member: str | None = None, conversation: str | None = None, **params
+    ) -> Any:
+        return self._call(
+            "GET", path, lang, member, conversation, params={k: v for k, v in params.items() if v is not None}
+        )
 
-    def post(self, path: str, body: dict | None = None, lang: str = "zh", member: str | None = None,
-             conversation: str | None = None) -> Any:
+    def post(
+        self,
+        path: str,
+        body: dict | None = None,
+        lang: str = "zh",
+        member: str | None = None,
+        conversation: str | None = None,
+    ) -> Any:
         return self._call("POST", path, lang, member, conversation, json=body or {})

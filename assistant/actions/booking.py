@@ -4,66 +4,95 @@ Bookings are made, moved and cancelled for the signed-in member (``members.membe
 the form never asks for a phone number, and without a sign-in the shopper is asked to sign in
 before anything else.
 Availability always comes from the API: the asked time is booked only if it is free, and
-otherwise the nearest free slots are offered as buttons.
+otherwise the nearest free slots are offered as buttons. The services offered, the confirmation
+code and the name are the API's to judge: codes are found by the NLU (a regex entity) and sent as
+typed; a name it refuses is asked again with its reason.
 """
+
 from __future__ import annotations
 
-import re
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from babel.dates import format_skeleton
+from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import timeparse
-from .api import ApiError
-from .common import API, lang_of, names, now, say
+from .api import ApiError, part
+from .base import StoreAction, StoreFormValidation
+from .common import API, entity, lang_of, names, now
 from .members import ask_to_sign_in, member_token
 
-BOOKING_CODE = re.compile(r"\bBK[2-9A-HJ-NP-Z]{6}\b", re.IGNORECASE)
-SERVICE_WORDS = {"makeup": ("化妆", "彩妆", "妆", "makeup", "make-up", "make up"),
-                 "home_design": ("家居", "设计", "软装", "home", "design", "interior"),
-                 "repair_dropoff": ("维修", "送修", "repair", "fix", "drop-off", "drop off")}
-WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
-OFFERED = 4
-
-
-def service_code(text: str) -> str | None:
-    text = text.lower()
-    return text if text in SERVICE_WORDS else next(
-        (code for code, words in SERVICE_WORDS.items() if any(w in text for w in words)), None)
+LOCALES = {"zh": "zh_CN", "en": "en"}  # how dates read (CLDR, through babel)
+OFFERED = 4  # free times offered as buttons
+NOT_TIMES = ("phone", "booking_code", "ticket_id")  # entities that make a message something else than a time
 
 
 def slot_label(starts_at: str, lang: str) -> str:
+    """11月28日周六 15:00, Sat, Nov 28 15:00."""
     moment = datetime.fromisoformat(starts_at).replace(tzinfo=None)
-    if lang == "zh":
-        return f"{moment.month}月{moment.day}日 {WEEKDAYS[moment.weekday()]} {moment:%H:%M}"
-    return f"{moment:%a %b} {moment.day}, {moment:%H:%M}"
+    return f"{format_skeleton('MMMEd', moment, locale=LOCALES.get(lang, 'zh_CN'))} {moment:%H:%M}"
 
 
 def slot_button(slot: dict, lang: str) -> dict:
     return {"title": slot_label(slot["starts_at"], lang), "payload": slot["starts_at"][:16].replace("T", " ")}
 
 
+def service_button(service: dict, lang: str) -> dict:
+    entities = json.dumps({"service": service["code"]})
+    return {"title": names(service["name"], lang), "payload": f"/inform{entities}"}
+
+
+def service_code(text: str, services: list[dict]) -> str | None:
+    """The service the shopper means: its code, or its name in either language (also inside a sentence)."""
+    wanted = text.strip().lower()
+    if not wanted:
+        return None
+    spelled = [(s["code"], [s["code"].lower(), *(n.lower() for n in s["name"].values() if n)]) for s in services]
+    exact = next((code for code, words in spelled if wanted in words), None)
+    return exact or next((code for code, words in spelled if any(w in wanted for w in words)), None)
+
+
 def free_slots(service: str, store: str, start: datetime, end: datetime, lang: str) -> list[dict]:
-    return API.get("/consultations/slots", lang, service=service, store=store,
-                   **{"from": start.isoformat(), "to": end.isoformat()})["slots"]
+    return API.get(
+        "/consultations/slots", lang, service=service, store=store, **{"from": start.isoformat(), "to": end.isoformat()}
+    )["slots"]
 
 
 def nearest_free(service: str, store: str, wanted: datetime, lang: str) -> list[dict]:
     around = free_slots(service, store, wanted - timedelta(days=1), wanted + timedelta(days=4), lang)
-    return sorted(around, key=lambda s: abs(datetime.fromisoformat(s["starts_at"]).replace(tzinfo=None) - wanted))[:OFFERED]
+    return sorted(around, key=lambda s: abs(datetime.fromisoformat(s["starts_at"]).replace(tzinfo=None) - wanted))[
+        :OFFERED
+    ]
 
 
 def booking_values(booking: dict, lang: str) -> dict:
     """What ``utter_booked`` says about a booking."""
-    return {"service_name": names(booking["service"]["name"], lang),
-            "store_name": names(booking["store"]["name"], lang),
-            "when": slot_label(booking["slot"]["starts_at"], lang), "code": booking["code"]}
+    return {
+        "service_name": names(booking["service"]["name"], lang),
+        "store_name": names(booking["store"]["name"], lang),
+        "when": slot_label(booking["slot"]["starts_at"], lang),
+        "code": booking["code"],
+    }
 
 
-class ValidateBookingForm(FormValidationAction):
+class AskService(StoreAction):
+    """The form's question for the service: the services the store offers, as buttons."""
+
+    def name(self) -> str:
+        return "action_ask_service"
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
+        lang = lang_of(tracker)
+        services = API.get("/consultations/services", lang)["services"]
+        dispatcher.utter_message(response="utter_ask_service", buttons=[service_button(s, lang) for s in services])
+        return []
+
+
+class ValidateBookingForm(StoreFormValidation):
     def name(self) -> str:
         return "validate_booking_form"
 
@@ -73,10 +102,6 @@ class ValidateBookingForm(FormValidationAction):
         if tracker.get_slot("booking_code"):  # rescheduling: only the new time is needed
             return ["date_time"]
         return domain_slots
-
-    async def extract_booking_code(self, dispatcher, tracker: Tracker, domain) -> dict:
-        match = BOOKING_CODE.search(tracker.latest_message.get("text") or "")
-        return {"booking_code": match.group(0).upper()} if match else {}
 
     async def get_validation_events(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
         """The time is (re)checked whenever the service and store it depends on become known or change."""
@@ -93,31 +118,28 @@ class ValidateBookingForm(FormValidationAction):
         return events
 
     async def extract_date_time(self, dispatcher, tracker: Tracker, domain) -> dict:
-        text = tracker.latest_message.get("text") or ""
-        if re.fullmatch(r"[\d\s+-]{7,}", text) or BOOKING_CODE.fullmatch(text.strip()):
+        if any(entity(tracker, name) for name in NOT_TIMES):
             return {}  # a phone number or a code, not a time
-        when = timeparse.parse(text, now())
+        when = timeparse.parse(tracker.latest_message.get("text") or "", now())
         if when is None:
             return {}
-        value = when.start.isoformat(timespec="minutes") if when.exact else \
-            f"{when.start.isoformat(timespec='minutes')}/{when.end.isoformat(timespec='minutes')}"
+        value = (
+            when.start.isoformat(timespec="minutes")
+            if when.exact
+            else f"{when.start.isoformat(timespec='minutes')}/{when.end.isoformat(timespec='minutes')}"
+        )
         return {"date_time": value}
 
-    async def extract_service(self, dispatcher, tracker: Tracker, domain) -> dict:
-        """The service named anywhere in the message, when the NLU did not tag it."""
-        code = service_code(tracker.latest_message.get("text") or "")
-        return {"service": code} if code and code != tracker.get_slot("service") else {}
-
     def validate_service(self, value, dispatcher, tracker, domain) -> dict:
-        return {"service": service_code(str(value or ""))}  # None: the form asks again
+        services = API.get("/consultations/services", lang_of(tracker))["services"]
+        return {"service": service_code(str(value or ""), services)}  # None: the form asks again
 
     def validate_store(self, value, dispatcher, tracker, domain) -> dict:
-        lang = lang_of(tracker)
         if isinstance(value, str) and value.startswith("store:"):
             return {"store": value}
-        stores = API.get("/stores/search", lang, q=str(value))["stores"]
+        stores = API.get("/stores/search", lang_of(tracker), q=str(value))["stores"]
         if not stores:
-            dispatcher.utter_message(text=say(lang, f"没有找到“{value}”这家门店。", f"I couldn't find a store called \"{value}\"."))
+            dispatcher.utter_message(response="utter_store_not_found", store=str(value))
             return {"store": None}
         return {"store": f"store:{stores[0]['code']}"}
 
@@ -129,40 +151,49 @@ class ValidateBookingForm(FormValidationAction):
         start, _, end = str(value).partition("/")
         wanted = datetime.fromisoformat(start)
         if wanted < now():
-            dispatcher.utter_message(text=say(lang, "这个时间已经过去了，换一个吧。", "That time has passed; please pick another."))
+            dispatcher.utter_message(response="utter_time_passed")
             return {"date_time": None}
         if end:  # a window ("周六下午"): offer what is free in it
             offered = free_slots(service, store, wanted, datetime.fromisoformat(end), lang)[:OFFERED]
-            intro = say(lang, "这段时间可以约：", "Free in that window:")
+            intro = "utter_free_in_window"
         else:
-            match = [s for s in free_slots(service, store, wanted, wanted + timedelta(minutes=1), lang)
-                     if datetime.fromisoformat(s["starts_at"]).replace(tzinfo=None) == wanted]
+            match = [
+                s
+                for s in free_slots(service, store, wanted, wanted + timedelta(minutes=1), lang)
+                if datetime.fromisoformat(s["starts_at"]).replace(tzinfo=None) == wanted
+            ]
             if match:
                 return {"date_time": start, "slot_id": match[0]["id"]}
             offered = nearest_free(service, store, wanted, lang)
-            intro = say(lang, "这个时间约满了或不开放，最近的空位有：", "That time is full or not open; the nearest free times are:")
+            intro = "utter_nearest_free"
         if not offered:
-            dispatcher.utter_message(text=say(lang, "这几天都约满了，换个日期或门店试试？", "Those days are fully booked; try another day or store?"))
+            dispatcher.utter_message(response="utter_fully_booked")
         else:
-            dispatcher.utter_message(text=intro, buttons=[slot_button(s, lang) for s in offered])
+            dispatcher.utter_message(response=intro, buttons=[slot_button(s, lang) for s in offered])
         return {"date_time": None, "slot_id": None}
 
     def validate_customer_name(self, value, dispatcher, tracker, domain) -> dict:
         name = str(value or "").strip()
-        if not name or len(name) > 30 or re.search(r"\d{4,}", name):
+        if not name or entity(tracker, "phone"):  # a phone number is not a name (and is never kept)
             dispatcher.utter_message(response="utter_ask_customer_name")
             return {"customer_name": None}
-        return {"customer_name": name}
+        return {"customer_name": name}  # how long a name may be is the API's to say, when booking
 
     @staticmethod
     def _service_and_store(tracker: Tracker) -> tuple[str | None, str | None]:
         code = tracker.get_slot("booking_code")
         if code:  # the signed-in member's own booking
             try:
-                booking = API.get(f"/bookings/{code}", lang_of(tracker), member=member_token(tracker),
-                                  conversation=tracker.sender_id)
-            except ApiError:  # not theirs, or gone: action_book reports it
-                return None, None
+                booking = API.get(
+                    f"/bookings/{part(code)}",
+                    lang_of(tracker),
+                    member=member_token(tracker),
+                    conversation=tracker.sender_id,
+                )
+            except ApiError as error:
+                if error.unavailable:
+                    raise
+                return None, None  # not theirs, or gone: action_book reports it
             return booking["service"]["code"], booking["store"]["code"]
         store = tracker.get_slot("store")
         return tracker.get_slot("service"), store.removeprefix("store:") if store else None
@@ -171,70 +202,86 @@ class ValidateBookingForm(FormValidationAction):
 BOOKING_SLOTS = ("service", "store", "date_time", "customer_name", "slot_id", "booking_code")
 
 
-class Book(Action):
+class Book(StoreAction):
     """Submit the booking form: book (or reschedule) the chosen slot through the API."""
 
     def name(self) -> str:
         return "action_book"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
+    def after_failure(self, tracker: Tracker) -> list[dict[str, Any]]:
+        return [SlotSet(s, None) for s in BOOKING_SLOTS]
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
         lang = lang_of(tracker)
         code, slot_id = tracker.get_slot("booking_code"), tracker.get_slot("slot_id")
         token = member_token(tracker)
-        cleared = [SlotSet(s, None) for s in BOOKING_SLOTS]
+        cleared = self.after_failure(tracker)
         if not token:
             ask_to_sign_in(dispatcher, lang)
             return cleared
+        if not slot_id:
+            return cleared  # the form stopped, and said why
         try:
             if code:
-                booking = API.post(f"/bookings/{code}/reschedule", {"slot_id": slot_id}, lang, member=token,
-                                   conversation=tracker.sender_id)
+                booking = API.post(
+                    f"/bookings/{part(code)}/reschedule",
+                    {"slot_id": slot_id},
+                    lang,
+                    member=token,
+                    conversation=tracker.sender_id,
+                )
             else:  # for the signed-in member, who the API knows by the token
-                booking = API.post("/bookings", {"slot_id": slot_id, "name": tracker.get_slot("customer_name")},
-                                   lang, member=token, conversation=tracker.sender_id)
+                booking = API.post(
+                    "/bookings",
+                    {"slot_id": slot_id, "name": tracker.get_slot("customer_name")},
+                    lang,
+                    member=token,
+                    conversation=tracker.sender_id,
+                )
         except ApiError as error:
-            if error.sign_in_required:
-                ask_to_sign_in(dispatcher, lang, error)
-                return cleared
+            if error.unavailable or error.sign_in_required:
+                raise
             dispatcher.utter_message(text=error.message)
             if error.code in ("slot_full", "slot_in_past"):  # taken meanwhile: pick again
                 return [SlotSet("date_time", None), SlotSet("slot_id", None), FollowupAction("booking_form")]
+            if error.status == 400 and not code:  # the name, refused with the API's reason: ask again
+                return [SlotSet("customer_name", None), FollowupAction("booking_form")]
             return cleared
         dispatcher.utter_message(response="utter_booked", **booking_values(booking, lang))
         return cleared
 
 
-class ValidateCancelForm(FormValidationAction):
+class ValidateCancelForm(StoreFormValidation):
     def name(self) -> str:
         return "validate_cancel_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
         return domain_slots if member_token(tracker) else []  # not signed in: action_cancel_booking says so
 
-    async def extract_booking_code(self, dispatcher, tracker: Tracker, domain) -> dict:
-        match = BOOKING_CODE.search(tracker.latest_message.get("text") or "")
-        return {"booking_code": match.group(0).upper()} if match else {}
+    def validate_booking_code(self, value, dispatcher, tracker, domain) -> dict:
+        return {"booking_code": str(value or "").strip() or None}  # the API judges it
 
 
-class CancelBooking(Action):
+class CancelBooking(StoreAction):
     def name(self) -> str:
         return "action_cancel_booking"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
+    def after_failure(self, tracker: Tracker) -> list[dict[str, Any]]:
+        return [SlotSet("booking_code", None)]
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
         lang = lang_of(tracker)
         token = member_token(tracker)
+        code = tracker.get_slot("booking_code")
         if not token:  # a code alone opens nobody's booking here: the member who made it signs in
             ask_to_sign_in(dispatcher, lang)
-            return [SlotSet("booking_code", None)]
-        try:
-            booking = API.post(f"/bookings/{tracker.get_slot('booking_code')}/cancel", {}, lang, member=token,
-                               conversation=tracker.sender_id)
-        except ApiError as error:
-            if error.sign_in_required:
-                ask_to_sign_in(dispatcher, lang, error)
-            else:
-                dispatcher.utter_message(text=error.message)
-            return [SlotSet("booking_code", None)]
-        dispatcher.utter_message(response="utter_booking_cancelled",
-                                 when=slot_label(booking["slot"]["starts_at"], lang), code=booking["code"])
-        return [SlotSet("booking_code", None)]
+            return self.after_failure(tracker)
+        if not code:
+            return self.after_failure(tracker)  # the form stopped, and said why
+        booking = API.post(f"/bookings/{part(code)}/cancel", {}, lang, member=token, conversation=tracker.sender_id)
+        dispatcher.utter_message(
+            response="utter_booking_cancelled",
+            when=slot_label(booking["slot"]["starts_at"], lang),
+            code=booking["code"],
+        )
+        return self.after_failure(tracker)

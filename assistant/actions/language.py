@@ -1,4 +1,8 @@
-"""Which language to answer in: the widget's locale if it sent one, else the message's script."""
+"""Which language to answer in: the widget's locale if it sent one, else the message's script.
+
+The words themselves live in domain.yml, one variation per language chosen by the ``lang`` slot.
+"""
+
 from __future__ import annotations
 
 import re
@@ -11,12 +15,10 @@ def detect(text: str, metadata: dict | None = None, previous: str | None = None)
     locale = str((metadata or {}).get("locale") or "")
     if locale[:2] in ("zh", "en"):
         return locale[:2]
+    if (text or "").startswith("/"):  # a button's payload ("/claim_coupon{...}"): not the shopper's words
+        return previous or "zh"
     if CJK.search(text or ""):
         return "zh"
     if LATIN.search(text or ""):
         return "en"
     return previous or "zh"  # "5678", "R-20417": keep the conversation's language
-
-
-def say(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh

@@ -6,6 +6,7 @@ it (``X-Member-Token``) and never put it in a slot, so no tracker store ever kee
 it, or when the API says the sign-in is no longer valid, the shopper is asked to sign in, with
 the link the API gives.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -14,7 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from .api import ApiError
-from .common import API, lang_of, metadata
+from .common import API, lang_of, metadata, relay
 
 
 def member_token(tracker: Tracker) -> str | None:
@@ -23,24 +24,28 @@ def member_token(tracker: Tracker) -> str | None:
     return token.strip() if isinstance(token, str) and token.strip() else None
 
 
-def ask_to_sign_in(dispatcher: CollectingDispatcher, lang: str, error: ApiError | None = None) -> None:
+def ask_to_sign_in(
+    dispatcher: CollectingDispatcher, lang: str, error: ApiError | None = None, response: str = "utter_sign_in"
+) -> None:
     """Ask the shopper to sign in, with the API's sign-in link.
 
     ``error`` is the API's 401 ``sign_in_required`` when there is one; with no token at all the
     link comes from asking ``/members/me`` anonymously, which the API refuses with it.
+    ``response`` says what the sign-in is for (``utter_sign_in``: coupons and bookings); its
+    ``…_no_link`` twin is used when the API gave no link.
     """
     if error is None or not error.sign_in_url:
         try:
             API.get("/members/me", lang)
-            error = ApiError(401, "sign_in_required", "")  # cannot happen: no token, no member
+            error = ApiError(401, "sign_in_required")  # cannot happen: no token, no member
         except ApiError as refused:
             error = refused
     if error.sign_in_url:
-        dispatcher.utter_message(response="utter_sign_in", sign_in_url=error.sign_in_url)
-    elif error.message:
-        dispatcher.utter_message(text=error.message)  # e.g. the store system is unreachable
+        dispatcher.utter_message(response=response, sign_in_url=error.sign_in_url)
+    elif error.sign_in_required:
+        dispatcher.utter_message(response=f"{response}_no_link")
     else:
-        dispatcher.utter_message(response="utter_sign_in_no_link")
+        relay(dispatcher, error)  # e.g. the store system is unreachable
 
 
 class PhoneTyped(Action):

@@ -1,24 +1,40 @@
-"""Stock questions: which product, where, and the nearest stores that have it."""
+"""Stock questions: which product, where, and the nearest stores that have it.
+
+The radius searched, whether it was widened, and the product's own page (try-on or 3D) all come
+from the API's answers.
+"""
+
 from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from .api import ApiError
-from .common import API, lang_of, names, say
+from .api import ApiError, part
+from .base import StoreAction, StoreFormValidation
+from .common import API, lang_of, names, relay
+
+SHOWN = 3  # stores listed in one reply
 
 
-def product_card(product: dict, lang: str) -> dict:
-    """A rich reply the widget draws as a card with a try-on or 3D link."""
-    link = f"/makeup?lang={lang}&sku={product['sku']}" if product["category"] == "makeup" \
-        else f"/furniture/{product['sku']}?lang={lang}"
-    return {"type": "product_card", "sku": product["sku"], "title": names(product["name"], lang),
-            "price": product["price"], "color": product.get("shade_hex"),
-            "model": f"/furniture/models/{product['model_file']}" if product.get("model_file") else None,
-            "link": link, "link_text": say(lang, "试一试" if product["category"] == "makeup" else "3D 查看",
-                                           "Try it on" if product["category"] == "makeup" else "View in 3D")}
+def number(value: float) -> str:
+    """12.0 → "12", 2.5 → "2.5", 1299.0 → "1299"."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def product_card(dispatcher: CollectingDispatcher, product: dict, lang: str) -> None:
+    """A rich reply the widget draws as a card, linking to the page the API gives for the product."""
+    values = {
+        "sku": product["sku"],
+        "title": names(product["name"], lang),
+        "price": number(product["price"]),
+        "link": product.get("page_url") or "",
+    }
+    if product["category"] == "makeup":
+        dispatcher.utter_message(response="utter_tryon_card", color=product.get("shade_hex") or "", **values)
+    else:
+        dispatcher.utter_message(response="utter_3d_card", model=product.get("model_url") or "", **values)
 
 
 def origin_params(place: str) -> dict:
@@ -26,25 +42,20 @@ def origin_params(place: str) -> dict:
     kind, _, value = place.partition(":")
     if kind == "store":
         return {"store": value}
-    lat, lon = value.split(",")
+    lat, _, lon = value.partition(",")
     return {"lat": lat, "lon": lon}
 
 
-class ValidateStockForm(FormValidationAction):
+class ValidateStockForm(StoreFormValidation):
     def name(self) -> str:
         return "validate_stock_form"
 
     def validate_product(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> dict:
-        lang = lang_of(tracker)
         if isinstance(value, str) and value.startswith("SKU:"):
             return {"product": value}
-        try:
-            found = API.get("/products/search", lang, q=str(value))["products"]
-        except ApiError:
-            found = []
+        found = API.get("/products/search", lang_of(tracker), q=str(value))["products"]
         if not found:
-            dispatcher.utter_message(text=say(lang, f"没找到“{value}”，可以说得再具体些吗？比如色号或颜色。",
-                                              f"I couldn't find \"{value}\"; could you give the shade name or number?"))
+            dispatcher.utter_message(response="utter_product_not_found", product=str(value))
             return {"product": None}
         return {"product": f"SKU:{found[0]['sku']}"}
 
@@ -60,44 +71,54 @@ class ValidateStockForm(FormValidationAction):
             place = API.get("/places/resolve", lang, q=text)
             return {"place": f"geo:{place['lat']},{place['lon']}"}
         except ApiError as error:
+            if error.unavailable:
+                raise
             if stores:
                 return {"place": f"store:{stores[0]['code']}"}
-            dispatcher.utter_message(text=error.message)
+            relay(dispatcher, error)  # "I don't know where that is; a district, landmark or store?"
             return {"place": None}
 
 
-class CheckStock(Action):
+class CheckStock(StoreAction):
     def name(self) -> str:
         return "action_check_stock"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
         lang = lang_of(tracker)
         sku = (tracker.get_slot("product") or "").removeprefix("SKU:")
-        origin = origin_params(tracker.get_slot("place") or "store:jingan")
-        try:
-            found = API.get("/stock/nearby", lang, sku=sku, **origin)
-            product = API.get(f"/products/{sku}", lang)
-        except ApiError as error:
-            dispatcher.utter_message(text=error.message)
-            return []
-        rows = found["results"][:3]
+        place = tracker.get_slot("place")
+        if not sku or not place:
+            return []  # the form stopped, and said why
+        origin = origin_params(place)
+        found = API.get("/stock/nearby", lang, sku=sku, **origin)
+        rows = found["results"][:SHOWN]
         title = names(found["product"], lang)
         if rows:
-            lines = [say(lang, f"· {names(r['store']['name'], lang)}（{r['distance_km']} 公里）有 {r['quantity']} 件，"
-                               f"营业 {r['store']['hours']['opens']}–{r['store']['hours']['closes']}",
-                         f"· {names(r['store']['name'], lang)} ({r['distance_km']} km): {r['quantity']} in stock, "
-                         f"open {r['store']['hours']['opens']}–{r['store']['hours']['closes']}") for r in rows]
-            widened = say(lang, f"（附近 3 公里没有，已扩大到 {found['radius_km']:.0f} 公里）",
-                          f"(none within 3 km; widened to {found['radius_km']:.0f} km)") if found["widened"] else ""
-            dispatcher.utter_message(text=say(lang, f"{title} 有货{widened}：", f"{title} is in stock{widened}:")
-                                     + "\n" + "\n".join(lines))
-            dispatcher.utter_message(json_message=product_card(product, lang))
+            if found["widened"]:
+                dispatcher.utter_message(
+                    response="utter_in_stock_widened",
+                    product=title,
+                    asked_km=number(found["requested_radius_km"]),
+                    radius_km=number(found["radius_km"]),
+                )
+            else:
+                dispatcher.utter_message(response="utter_in_stock", product=title, radius_km=number(found["radius_km"]))
+            for row in rows:
+                dispatcher.utter_message(
+                    response="utter_stock_row",
+                    store=names(row["store"]["name"], lang),
+                    distance_km=number(row["distance_km"]),
+                    quantity=row["quantity"],
+                    opens=row["store"]["hours"]["opens"],
+                    closes=row["store"]["hours"]["closes"],
+                )
+            product_card(dispatcher, API.get(f"/products/{part(sku)}", lang), lang)
             return []
-        dispatcher.utter_message(text=say(lang, f"抱歉，{title} 附近暂时没有库存。", f"Sorry, {title} is out of stock nearby."))
-        similar = API.get(f"/products/{sku}/similar", lang, **origin)["products"]
+        dispatcher.utter_message(response="utter_out_of_stock", product=title)
+        similar = API.get(f"/products/{part(sku)}/similar", lang, **origin)["products"]
         in_stock = [p for p in similar if p.get("stock")]
         if in_stock:
-            dispatcher.utter_message(text=say(lang, "这些相近的颜色附近有货：", "These close shades are in stock nearby:"))
-            for p in in_stock:
-                dispatcher.utter_message(json_message=product_card(p, lang))
+            dispatcher.utter_message(response="utter_similar_in_stock")
+            for product in in_stock:
+                product_card(dispatcher, product, lang)
         return []

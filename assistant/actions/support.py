@@ -1,4 +1,5 @@
 """Language, store info, hand-over to a person, and what to do when the bot is lost."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -9,9 +10,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from . import language
 from .api import ApiError
-from .common import API, lang_of, metadata, names, say
+from .base import StoreAction
+from .common import API, entity, lang_of, metadata, names, relay
 
 MAX_FALLBACKS = 2
+SHOWN_MATCHES = 3  # stores listed for a store asked by name
+SHOWN_ALL = 10  # stores listed when none was named (or found)
 
 
 class DetectLanguage(Action):
@@ -25,30 +29,31 @@ class DetectLanguage(Action):
         return [SlotSet("lang", language.detect(text, metadata(tracker), tracker.get_slot("lang")))]
 
 
-def hours_line(store: dict, lang: str) -> str:
-    hours = f"{store['hours']['opens']}–{store['hours']['closes']}"
-    return say(lang, f"{names(store['name'], lang)}：{hours}，{store['address']['zh']}，电话 {store['phone']}",
-               f"{names(store['name'], lang)}: {hours}, {store['address']['en']}, tel {store['phone']}")
+def store_hours(dispatcher: CollectingDispatcher, store: dict, lang: str) -> None:
+    dispatcher.utter_message(
+        response="utter_store_hours",
+        store=names(store["name"], lang),
+        opens=store["hours"]["opens"],
+        closes=store["hours"]["closes"],
+        address=names(store["address"], lang),
+        phone=store["phone"],
+    )
 
 
-class StoreInfo(Action):
+class StoreInfo(StoreAction):
     def name(self) -> str:
         return "action_store_info"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
         lang = lang_of(tracker)
-        query = next(tracker.get_latest_entity_values("store"), None) or next(
-            tracker.get_latest_entity_values("location"), None)
-        try:
-            stores = API.get("/stores/search", lang, q=query)["stores"] if query else API.get("/stores", lang)["stores"]
-        except ApiError as error:
-            dispatcher.utter_message(text=error.message)
-            return []
+        query = entity(tracker, "store") or entity(tracker, "location")
+        stores = API.get("/stores/search", lang, q=query)["stores"][:SHOWN_MATCHES] if query else []
         if not stores:
-            dispatcher.utter_message(text=say(lang, "没找到这家门店，我们在上海有以下门店：", "I couldn't find that store; here are ours:"))
-            stores = API.get("/stores", lang)["stores"]
-        lines = [hours_line(s, lang) for s in stores[: 3 if query else 10]]
-        dispatcher.utter_message(text="\n".join(lines))
+            if query:
+                dispatcher.utter_message(response="utter_store_not_found_listing")
+            stores = API.get("/stores", lang)["stores"][:SHOWN_ALL]
+        for store in stores:
+            store_hours(dispatcher, store, lang)
         return []
 
 
@@ -58,18 +63,24 @@ def conversation_summary(tracker: Tracker, turns: int = 6) -> str:
 
 
 def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> list[dict[str, Any]]:
+    """Pass the conversation to a store advisor; when the store system is down, the hotline instead."""
     lang = lang_of(tracker)
     try:
-        API.post("/handoffs", {"sender_id": tracker.sender_id, "reason": reason, "lang": lang,
-                               "channel": metadata(tracker).get("channel", "web"),
-                               "summary": conversation_summary(tracker)}, lang)
+        API.post(
+            "/handoffs",
+            {
+                "sender_id": tracker.sender_id,
+                "reason": reason,
+                "lang": lang,
+                "channel": metadata(tracker).get("channel", "web"),
+                "summary": conversation_summary(tracker),
+            },
+            lang,
+        )
     except ApiError as error:
-        dispatcher.utter_message(text=error.message)
+        relay(dispatcher, error)
         return []
-    dispatcher.utter_message(text=say(
-        lang, "已为您转接门店顾问，营业时间内一般 5 分钟内回复，请留在此页面；也可以直接致电门店。",
-        "I've passed you to a store advisor; during opening hours they usually reply within 5 minutes. "
-        "Please stay on this page, or call the store directly."))
+    dispatcher.utter_message(response="utter_handed_over")
     return []
 
 

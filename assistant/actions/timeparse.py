@@ -4,6 +4,7 @@ Chinese goes to jionlp (周六下午三点, 明天上午十点, 下周二, also 
 dateparser (tomorrow 3pm,
 Saturday), after taking out the part of day ("afternoon"), which becomes the window.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,13 @@ from datetime import datetime, time, timedelta
 import dateparser
 import jionlp
 
-PARTS_OF_DAY = {"morning": (time(9), time(12)), "noon": (time(11), time(14)), "afternoon": (time(12), time(18)),
-                "evening": (time(18), time(22)), "tonight": (time(18), time(22))}
+PARTS_OF_DAY = {
+    "morning": (time(9), time(12)),
+    "noon": (time(11), time(14)),
+    "afternoon": (time(12), time(18)),
+    "evening": (time(18), time(22)),
+    "tonight": (time(18), time(22)),
+}
 PART_WORDS = re.compile(r"\b(" + "|".join(PARTS_OF_DAY) + r")\b", re.IGNORECASE)
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
 
@@ -56,8 +62,11 @@ def _chinese(text: str, now: datetime) -> When | None:
     return When(start, end if end > start else start)
 
 
-DATE_WORD = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*$|^(today|tomorrow|tonight|next|this|noon|"
-                       r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*$|\d|^(am|pm)$", re.IGNORECASE)
+DATE_WORD = re.compile(
+    r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*$|^(today|tomorrow|tonight|next|this|noon|"
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*$|\d|^(am|pm)$",
+    re.IGNORECASE,
+)
 
 
 def _time_phrase(text: str) -> str:
@@ -67,7 +76,7 @@ def _time_phrase(text: str) -> str:
     hits = [i for i, w in enumerate(words) if DATE_WORD.search(w)]
     if not hits:
         return ""
-    phrase = " ".join(words[hits[0]:hits[-1] + 1])
+    phrase = " ".join(words[hits[0] : hits[-1] + 1])
     return re.sub(r"^(next|this)\s+", "", phrase, flags=re.IGNORECASE)  # "next tuesday": the coming one
 
 

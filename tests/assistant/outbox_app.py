@@ -5,6 +5,7 @@ import the app, reads the last code for a phone over loopback at ``/_test/sms-ou
 Serve with one gunicorn worker (the outbox lives in that process):
 ``gunicorn --workers 1 "tests.assistant.outbox_app:create_app()"``. Never used outside the tests.
 """
+
 from __future__ import annotations
 
 from flask import Flask, abort, jsonify

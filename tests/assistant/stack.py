@@ -7,6 +7,7 @@ sign-in codes to an in-memory outbox that `sign_in` reads (tests/assistant/outbo
 
 Used by the assistant tests and by bench/chat_bench.py; everything it starts it stops.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,10 +16,10 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import requests
 
@@ -80,8 +81,11 @@ def running(commands: list[tuple[list[str], Path, dict, str, float]], folder: Pa
     try:
         for index, (argv, cwd, env, health, timeout) in enumerate(commands):
             logs.append(open(folder / f"process-{index}.log", "w"))
-            processes.append(subprocess.Popen(argv, cwd=cwd, env=env, stdout=logs[-1], stderr=subprocess.STDOUT,
-                                              start_new_session=True))
+            processes.append(
+                subprocess.Popen(
+                    argv, cwd=cwd, env=env, stdout=logs[-1], stderr=subprocess.STDOUT, start_new_session=True
+                )
+            )
             wait_for(health, timeout, processes[-1])
         yield
     finally:
@@ -95,18 +99,41 @@ def running(commands: list[tuple[list[str], Path, dict, str, float]], folder: Pa
 def web_app(folder: Path) -> Iterator[str]:
     """A seeded web app with its own SQLite database; yields the API base URL."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'store.db'}", "STORELENS_SERVICE_TOKEN": SERVICE_TOKEN,
-           "STORELENS_STAFF_TOKEN": STAFF_TOKEN, "STORELENS_MODELS_DIR": str(folder / "models"),
-           "STORELENS_SECRET_KEY": secrets.token_hex(32), "STORELENS_PUBLIC_URL": f"http://{HOST}:{port}",
-           "STORELENS_SMS_SENDER": "memory",
-           # one client (this test run) signs several members in within a minute
-           "STORELENS_RATELIMIT_ENABLED": "false"}
-    subprocess.run([str(APP_PYTHON), "-m", "flask", "--app", "webapp", "init-db"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'store.db'}",
+        "STORELENS_SERVICE_TOKEN": SERVICE_TOKEN,
+        "STORELENS_STAFF_TOKEN": STAFF_TOKEN,
+        "STORELENS_MODELS_DIR": str(folder / "models"),
+        "STORELENS_SECRET_KEY": secrets.token_hex(32),
+        "STORELENS_PUBLIC_URL": f"http://{HOST}:{port}",
+        "STORELENS_SMS_SENDER": "memory",
+        # one client (this test run) signs several members in within a minute
+        "STORELENS_RATELIMIT_ENABLED": "false",
+    }
+    subprocess.run(
+        [str(APP_PYTHON), "-m", "flask", "--app", "webapp", "init-db"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     base = f"http://{HOST}:{port}/api/v1"
     # one worker: the SMS outbox that sign_in() reads lives in its memory
-    server = [str(APP_PYTHON), "-m", "gunicorn", "--bind", f"{HOST}:{port}", "--worker-class", "gthread",
-              "--workers", "1", "--threads", "16", "tests.assistant.outbox_app:create_app()"]
+    server = [
+        str(APP_PYTHON),
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"{HOST}:{port}",
+        "--worker-class",
+        "gthread",
+        "--workers",
+        "1",
+        "--threads",
+        "16",
+        "tests.assistant.outbox_app:create_app()",
+    ]
     with running([(server, ROOT, env, f"{base}/stores", 60)], folder):
         yield base
 
@@ -118,8 +145,9 @@ def sign_in(api_url: str, phone: str) -> str:
     origin = api_url.rsplit("/api/", 1)[0]
     outbox = requests.get(f"{origin}/_test/sms-outbox/{phone}", timeout=10)
     assert outbox.status_code == 200, f"no code was texted to {phone}"
-    verified = requests.post(f"{api_url}/auth/codes/verify", json={"phone": phone, "code": outbox.json()["code"]},
-                             timeout=10)
+    verified = requests.post(
+        f"{api_url}/auth/codes/verify", json={"phone": phone, "code": outbox.json()["code"]}, timeout=10
+    )
     assert verified.status_code == 200, verified.text
     return verified.json()["member_token"]
 
@@ -132,6 +160,7 @@ class Assistant:
     actions_token: str  # the secret Rasa shows the action server
     commands: dict  # Procfile process type -> the command line that was run
     tracker_db: Path  # Rasa's SQLite tracker store
+    logs: dict  # Procfile process type -> its output (stdout and stderr)
 
 
 @contextmanager
@@ -141,17 +170,40 @@ def assistant_stack(api_url: str, folder: Path) -> Iterator[Assistant]:
         raise RuntimeError("train the assistant first (make train)")
     actions_port, rasa_port = free_port(), free_port()
     actions_token = secrets.token_hex(24)
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONWARNINGS": "ignore", "HOST": HOST,
-           "RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(actions_port), "STORELENS_ACTIONS_TOKEN": actions_token,
-           "STORELENS_API_URL": api_url, "STORELENS_SERVICE_TOKEN": SERVICE_TOKEN,
-           "RASA_TRACKER_DIALECT": "sqlite", "RASA_TRACKER_DB": str(folder / "tracker.db"), "RASA_TRACKER_URL": "",
-           "RASA_TRACKER_USER": "", "RASA_TRACKER_PASSWORD": ""}
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "PYTHONWARNINGS": "ignore",
+        "HOST": HOST,
+        "RASA_PORT": str(rasa_port),
+        "ACTIONS_PORT": str(actions_port),
+        "STORELENS_ACTIONS_TOKEN": actions_token,
+        "STORELENS_API_URL": api_url,
+        "STORELENS_SERVICE_TOKEN": SERVICE_TOKEN,
+        "RASA_TRACKER_DIALECT": "sqlite",
+        "RASA_TRACKER_DB": str(folder / "tracker.db"),
+        "RASA_TRACKER_URL": "",
+        "RASA_TRACKER_USER": "",
+        "RASA_TRACKER_PASSWORD": "",
+    }
     commands = {name: procfile_command(name) for name in ("actions", "rasa")}
     actions_url, rasa_url = f"http://{HOST}:{actions_port}", f"http://{HOST}:{rasa_port}"
-    with running([(["/bin/sh", "-c", commands["actions"]], ROOT, env, f"{actions_url}/health", 120),
-                  (["/bin/sh", "-c", commands["rasa"]], ROOT, env, f"{rasa_url}/", 240)], folder):
-        yield Assistant(f"{rasa_url}/webhooks/rest/webhook", rasa_url, actions_url, actions_token, commands,
-                        folder / "tracker.db")
+    with running(
+        [
+            (["/bin/sh", "-c", commands["actions"]], ROOT, env, f"{actions_url}/health", 120),
+            (["/bin/sh", "-c", commands["rasa"]], ROOT, env, f"{rasa_url}/", 240),
+        ],
+        folder,
+    ):
+        yield Assistant(
+            f"{rasa_url}/webhooks/rest/webhook",
+            rasa_url,
+            actions_url,
+            actions_token,
+            commands,
+            folder / "tracker.db",
+            {"actions": folder / "process-0.log", "rasa": folder / "process-1.log"},
+        )
 
 
 @contextmanager

@@ -3,8 +3,10 @@
 A Chinese and an English shopper, each signed in (the web app sends the member token as
 message metadata), book a consultation in their own words without being asked for a phone;
 the booking must then exist in the store for that member, through the API. A shade named
-mid-sentence in Chinese is understood as the product.
+mid-sentence in Chinese is understood as the product. A repair is looked up for a signed-in
+member without digits, and by ticket id and digits for anyone else, the store judging them.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,11 +39,16 @@ def converse(webhook: str, sender: str, turns: list[tuple[str, str]], token: str
 
 def test_chinese_booking(rasa_webhook, api, sign_in, new_phone):
     token = sign_in(new_phone())
-    last = converse(rasa_webhook, "e2e-zh", [
-        ("帮我约周六下午三点的化妆咨询", "哪家门店"),
-        ("静安", "怎么称呼"),
-        ("李雷", "确认号"),
-    ], token)
+    last = converse(
+        rasa_webhook,
+        "e2e-zh",
+        [
+            ("帮我约周六下午三点的化妆咨询", "哪家门店"),
+            ("静安", "怎么称呼"),
+            ("李雷", "确认号"),
+        ],
+        token,
+    )
     code = CODE.search(last).group(0)
     booking = api.get(f"/bookings/{code}", member=token)
     assert booking["service"]["code"] == "makeup" and booking["store"]["code"] == "jingan"
@@ -51,10 +58,15 @@ def test_chinese_booking(rasa_webhook, api, sign_in, new_phone):
 
 def test_english_booking(rasa_webhook, api, sign_in, new_phone):
     token = sign_in(new_phone())
-    last = converse(rasa_webhook, "e2e-en", [
-        ("book a makeup consultation at Xujiahui tomorrow 3pm", "name"),
-        ("Lucy", "confirmation code"),
-    ], token)
+    last = converse(
+        rasa_webhook,
+        "e2e-en",
+        [
+            ("book a makeup consultation at Xujiahui tomorrow 3pm", "name"),
+            ("Lucy", "confirmation code"),
+        ],
+        token,
+    )
     code = CODE.search(last).group(0)
     booking = api.get(f"/bookings/{code}", member=token)
     assert booking["store"]["code"] == "xujiahui" and booking["slot"]["starts_at"][11:16] == "15:00"
@@ -68,7 +80,29 @@ def test_booking_before_signing_in_asks_to_sign_in_first(rasa_webhook):
 
 def test_chinese_stock_question_names_the_shade_mid_sentence(rasa_webhook):
     # jieba alone splits 买奶咖 as 买奶 | 咖; the catalog dictionary keeps the shade whole
-    converse(rasa_webhook, "e2e-stock", [
-        ("想去店里买奶咖，有货吗", "哪家门店或哪个地方"),  # the product is known; only the place is asked
-        ("静安", "奶咖"),
-    ])
+    converse(
+        rasa_webhook,
+        "e2e-stock",
+        [
+            ("想去店里买奶咖，有货吗", "哪家门店或哪个地方"),  # the product is known; only the place is asked
+            ("静安", "奶咖"),
+        ],
+    )
+
+
+def test_a_signed_in_member_asks_about_a_repair_without_giving_digits(rasa_webhook, owner_token):
+    reply = say(rasa_webhook, "e2e-member-repair", "我的维修到哪一步了", owner_token)
+    assert "维修单 R-20417" in reply and "后 4 位" not in reply
+
+
+def test_a_shopper_without_a_sign_in_gives_ticket_and_digits(rasa_webhook):
+    converse(
+        rasa_webhook,
+        "e2e-anonymous-repair",
+        [
+            ("where is my repair R-20417", "last 4 digits"),
+            ("1111", "(?s)not right.*ticket number"),  # the store's answer, then the ticket asked again
+            ("R-20417", "last 4 digits"),
+            ("5678", "Ticket R-20417.*awaiting parts"),
+        ],
+    )

@@ -5,6 +5,7 @@ the chat opens nothing. And nothing but Rasa reaches the action server, while Ra
 (trackers) is not open to web pages. Checked on the actions against the real API, end to end
 through Rasa's REST channel, and on the servers as the Procfile starts them.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -24,14 +25,24 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import booking, coupons
 
 from . import stack
+from .replies import said
 
 COUPON_CODE = re.compile(r"(?:券码|code) ([A-Z0-9-]{4,})")
 
 
-def tracker(text: str = "", slots: dict | None = None, metadata: dict | None = None, intent: str = "inform",
-            entities: list | None = None) -> Tracker:
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or [],
-              "metadata": metadata or {}}
+def tracker(
+    text: str = "",
+    slots: dict | None = None,
+    metadata: dict | None = None,
+    intent: str = "inform",
+    entities: list | None = None,
+) -> Tracker:
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": entities or [],
+        "metadata": metadata or {},
+    }
     return Tracker("privacy-user", {"lang": "zh", **(slots or {})}, latest, [], False, None, {}, "action_listen")
 
 
@@ -43,15 +54,20 @@ def run(action, t: Tracker):
 
 def anonymous_sign_in_url(web_app: str, lang: str = "zh") -> str:
     """The link the API gives when a member's data is asked for without a sign-in."""
-    answer = requests.get(f"{web_app}/members/me", headers={"Authorization": f"Bearer {stack.SERVICE_TOKEN}",
-                                                            "Accept-Language": lang}, timeout=10)
+    answer = requests.get(
+        f"{web_app}/members/me",
+        headers={"Authorization": f"Bearer {stack.SERVICE_TOKEN}", "Accept-Language": lang},
+        timeout=10,
+    )
     assert answer.status_code == 401 and answer.json()["error"]["code"] == "sign_in_required"
     return answer.json()["error"]["sign_in_url"]
 
 
 def asked_to_sign_in(dispatcher: CollectingDispatcher, web_app: str, lang: str = "zh") -> bool:
-    return any(m.get("response") == "utter_sign_in" and m.get("sign_in_url") == anonymous_sign_in_url(web_app, lang)
-               for m in dispatcher.messages)
+    return any(
+        m.get("response") == "utter_sign_in" and m.get("sign_in_url") == anonymous_sign_in_url(web_app, lang)
+        for m in dispatcher.messages
+    )
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +81,7 @@ def victim(api, sign_in, new_phone):
 
 # --- the actions, against the real API -------------------------------------------------------
 
+
 @pytest.mark.parametrize("typed", ["", "phone slot", "entity"])
 def test_my_coupons_without_a_sign_in_asks_to_sign_in(api, web_app, victim, typed):
     text = f"我的券 {victim['phone']}" if typed else "我的券"
@@ -76,8 +93,7 @@ def test_my_coupons_without_a_sign_in_asks_to_sign_in(api, web_app, victim, type
 
 
 def test_a_made_up_token_is_asked_to_sign_in_too(api, web_app, victim):
-    dispatcher, _ = run(coupons.MyCoupons(), tracker("my coupons", {"lang": "en"},
-                                                     metadata={"member_token": "x" * 43}))
+    dispatcher, _ = run(coupons.MyCoupons(), tracker("my coupons", {"lang": "en"}, metadata={"member_token": "x" * 43}))
     assert asked_to_sign_in(dispatcher, web_app, "en")
     assert victim["code"] not in json.dumps(dispatcher.messages)
 
@@ -86,15 +102,19 @@ def test_a_signed_in_member_sees_only_their_own_coupons(api, victim, sign_in, ne
     token = sign_in(new_phone())
     mine = api.post("/coupons/claims", {"campaign": "NEW50"}, member=token)["code"]
     dispatcher, events = run(coupons.MyCoupons(), tracker("我的券", metadata={"member_token": token}))
-    listed = next(m for m in dispatcher.messages if m.get("response") == "utter_my_coupons")["coupons"]
-    assert mine in listed and victim["code"] not in listed
+    listed = said(dispatcher)
+    assert "您的券（1 张）" in listed and f"券码 {mine}" in listed and victim["code"] not in listed
     assert token not in json.dumps(events)
 
 
 def test_a_claim_with_a_typed_phone_and_no_sign_in_claims_nothing(api, web_app, sign_in, new_phone):
     phone = new_phone()  # nobody has claimed anything for this number yet
-    t = tracker(f"领一张新人券，手机{phone}", {"phone": phone, "coupon_code": "NEW50"}, intent="claim_coupon",
-                entities=[{"entity": "phone", "value": phone}])
+    t = tracker(
+        f"领一张新人券，手机{phone}",
+        {"phone": phone, "coupon_code": "NEW50"},
+        intent="claim_coupon",
+        entities=[{"entity": "phone", "value": phone}],
+    )
     dispatcher, _ = run(coupons.ClaimCoupon(), t)
     assert asked_to_sign_in(dispatcher, web_app)
     assert not any(m.get("response") == "utter_coupon_claimed" for m in dispatcher.messages)
@@ -107,8 +127,9 @@ def test_booking_needs_a_sign_in_and_never_asks_for_a_phone(api, web_app, sign_i
     anonymous = tracker("帮我约化妆咨询", {"service": "makeup"}, intent="book_consultation")
     assert asyncio.run(form.required_slots(domain_slots, CollectingDispatcher(), anonymous, {})) == []
     slot = api.get("/consultations/slots", service="makeup", store="xintiandi")["slots"][0]
-    dispatcher, _ = run(booking.Book(), tracker(slots={"slot_id": slot["id"], "customer_name": "王芳",
-                                                       "phone": "13800138000"}))
+    dispatcher, _ = run(
+        booking.Book(), tracker(slots={"slot_id": slot["id"], "customer_name": "王芳", "phone": "13800138000"})
+    )
     assert asked_to_sign_in(dispatcher, web_app)
     free = api.get("/consultations/slots", service="makeup", store="xintiandi")["slots"]
     assert {s["id"]: s["available"] for s in free}.get(slot["id"], 0) == slot["available"]  # nothing was booked
@@ -116,8 +137,10 @@ def test_booking_needs_a_sign_in_and_never_asks_for_a_phone(api, web_app, sign_i
     token = sign_in(new_phone())
     signed_in = tracker("帮我约化妆咨询", {"service": "makeup"}, metadata={"member_token": token})
     assert "phone" not in asyncio.run(form.required_slots(domain_slots, CollectingDispatcher(), signed_in, {}))
-    dispatcher, events = run(booking.Book(), tracker(slots={"slot_id": slot["id"], "customer_name": "王芳"},
-                                                     metadata={"member_token": token}))
+    dispatcher, events = run(
+        booking.Book(),
+        tracker(slots={"slot_id": slot["id"], "customer_name": "王芳"}, metadata={"member_token": token}),
+    )
     code = next(m for m in dispatcher.messages if m.get("response") == "utter_booked")["code"]
     assert code in json.dumps(api.get("/members/me/bookings", member=token))
     assert token not in json.dumps(events)
@@ -133,6 +156,7 @@ def test_the_member_token_is_read_from_the_message_only():
 
 # --- end to end: Rasa's REST channel → action server → web app --------------------------------
 
+
 def chat(assistant, sender: str, text: str, token: str | None = None) -> str:
     body = {"sender": sender, "message": text, **({"metadata": {"member_token": token}} if token else {})}
     replies = requests.post(assistant.webhook, json=body, timeout=60).json()
@@ -141,8 +165,10 @@ def chat(assistant, sender: str, text: str, token: str | None = None) -> str:
 
 def test_chat_my_coupons_without_a_sign_in(assistant, web_app, victim):
     link = anonymous_sign_in_url(web_app)
-    for sender, turns in {"nosign-zh": ["我的券", victim["phone"], f"看下我手机号{victim['phone']}的券"],
-                          "nosign-en": ["my coupons", f"my number is {victim['phone']}, show my coupons"]}.items():
+    for sender, turns in {
+        "nosign-zh": ["我的券", victim["phone"], f"看下我手机号{victim['phone']}的券"],
+        "nosign-en": ["my coupons", f"my number is {victim['phone']}, show my coupons"],
+    }.items():
         for text in turns:
             reply = chat(assistant, sender, text)
             assert victim["code"] not in reply, f"{text!r} revealed a stranger's coupon: {reply!r}"
@@ -177,30 +203,40 @@ def test_member_tokens_are_not_written_to_the_tracker_store(assistant, sign_in, 
 
 # --- the servers, as the Procfile starts them -------------------------------------------------
 
+
 def test_rasa_trackers_are_not_open(assistant):
     chat(assistant, "tracker-owner", "我的券")
     origin = {"Origin": "http://elsewhere.example"}
     tracker_url = f"{assistant.rasa_url}/conversations/tracker-owner/tracker"
     read = requests.get(tracker_url, headers=origin, timeout=10)
     assert read.status_code in (401, 403, 404) and "我的券" not in read.text
-    written = requests.post(f"{tracker_url}/events", json={"event": "slot", "name": "lang", "value": "en"},
-                            headers=origin, timeout=10)
+    written = requests.post(
+        f"{tracker_url}/events", json={"event": "slot", "name": "lang", "value": "en"}, headers=origin, timeout=10
+    )
     assert written.status_code in (401, 403, 404, 405)
-    for answer in (read, written, requests.options(assistant.webhook, headers={
-            **origin, "Access-Control-Request-Method": "POST"}, timeout=10)):
+    for answer in (
+        read,
+        written,
+        requests.options(assistant.webhook, headers={**origin, "Access-Control-Request-Method": "POST"}, timeout=10),
+    ):
         assert answer.headers.get("Access-Control-Allow-Origin") not in ("*", origin["Origin"])
 
 
 def test_action_server_wants_rasas_secret(assistant):
-    call = {"next_action": "action_my_coupons", "sender_id": "x", "version": "3.6.2",
-            "tracker": {"sender_id": "x", "slots": {}, "latest_message": {"text": "我的券"}, "events": []},
-            "domain": {}}
+    call = {
+        "next_action": "action_my_coupons",
+        "sender_id": "x",
+        "version": "3.6.2",
+        "tracker": {"sender_id": "x", "slots": {}, "latest_message": {"text": "我的券"}, "events": []},
+        "domain": {},
+    }
     for headers in ({}, {"X-Actions-Token": "wrong"}):
         refused = requests.post(f"{assistant.actions_url}/webhook", json=call, headers=headers, timeout=10)
         assert refused.status_code == 403
         assert requests.get(f"{assistant.actions_url}/actions", headers=headers, timeout=10).status_code == 403
-    allowed = requests.get(f"{assistant.actions_url}/actions", headers={"X-Actions-Token": assistant.actions_token},
-                           timeout=10)
+    allowed = requests.get(
+        f"{assistant.actions_url}/actions", headers={"X-Actions-Token": assistant.actions_token}, timeout=10
+    )
     assert allowed.status_code == 200 and {"name": "action_my_coupons"} in allowed.json()
 
 
@@ -215,7 +251,7 @@ def listening_addresses(port: int) -> set[str]:
             address, _, hex_port = fields[1].partition(":")
             if fields[3] != "0A" or int(hex_port, 16) != port:  # 0A: LISTEN
                 continue
-            raw = b"".join(bytes.fromhex(address[i:i + 8])[::-1] for i in range(0, width, 8))
+            raw = b"".join(bytes.fromhex(address[i : i + 8])[::-1] for i in range(0, width, 8))
             ip = ipaddress.ip_address(raw)
             found.add(str(ip.ipv4_mapped or ip) if isinstance(ip, ipaddress.IPv6Address) else str(ip))
     return found
