@@ -20,15 +20,16 @@ from .face import Face
 from .makeup import hex_to_lab
 
 # Individual Typology Angle bands (Chardon et al. 1991; Del Bino et al. 2006)
+# (the words shoppers read for these keys live with the web app's other sentences)
 ITA_CATEGORIES = (
-    (55, "very_light", "非常白皙", "very light"),
-    (41, "light", "白皙", "light"),
-    (28, "intermediate", "自然", "intermediate"),
-    (10, "tan", "小麦", "tan"),
-    (-30, "brown", "棕色", "brown"),
-    (-360, "dark", "深色", "dark"),
+    (55, "very_light"),
+    (41, "light"),
+    (28, "intermediate"),
+    (10, "tan"),
+    (-30, "brown"),
+    (-360, "dark"),
 )
-UNDERTONES = {"warm": ("暖调", "warm"), "neutral": ("中性调", "neutral"), "cool": ("冷调", "cool")}
+UNDERTONES = ("warm", "neutral", "cool")
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,16 @@ class SkinTone:
     category: str
     undertone: str
 
+    def __post_init__(self) -> None:
+        if self.category not in {key for _, key in ITA_CATEGORIES} or self.undertone not in UNDERTONES:
+            raise ValueError(f"unknown skin tone {self.category}/{self.undertone}")
+
     def to_dict(self) -> dict:
-        """The tone for JSON, with zh/en labels."""
-        zh, en = next((zh, en) for _, key, zh, en in ITA_CATEGORIES if key == self.category)
+        """The tone for JSON: ITA°, category and undertone keys, CIELAB."""
         return {
             "ita": round(self.ita, 1),
             "category": self.category,
-            "category_label": {"zh": zh, "en": en},
             "undertone": self.undertone,
-            "undertone_label": dict(zip(("zh", "en"), UNDERTONES[self.undertone])),
             "lab": [round(self.lightness, 1), round(self.a, 1), round(self.b, 1)],
         }
 
@@ -98,7 +100,7 @@ def analyse_skin(image: np.ndarray, face: Face) -> SkinTone | None:
     lab = lab[(lab[:, 0] >= low) & (lab[:, 0] <= high)]
     lightness, a, b = np.median(lab, axis=0)
     ita = math.degrees(math.atan2(lightness - 50, b))
-    category = next(key for bound, key, _, _ in ITA_CATEGORIES if ita > bound)
+    category = next(key for bound, key in ITA_CATEGORIES if ita > bound)
     hue = math.degrees(math.atan2(b, a))
     undertone = "warm" if hue > 62 else "cool" if hue < 52 else "neutral"
     return SkinTone(float(lightness), float(a), float(b), ita, category, undertone)
@@ -107,11 +109,6 @@ def analyse_skin(image: np.ndarray, face: Face) -> SkinTone | None:
 # Preferred shade hue (degrees in a*b*) per undertone: warm skins carry orange/brick, cool ones
 # blue-reds and berries.
 _PREFERRED_HUE = {"warm": 42.0, "neutral": 28.0, "cool": 12.0}
-_REASONS = {
-    "warm": ("暖调肤色，橘调、砖红和珊瑚色更显气色", "warm undertone: orange, brick and coral tones add glow"),
-    "neutral": ("中性肤色，玫瑰和豆沙色最百搭", "neutral undertone: rose and muted pinks suit you best"),
-    "cool": ("冷调肤色，蓝调正红、莓果和梅子色更显白", "cool undertone: blue-reds, berries and plums brighten you"),
-}
 
 
 def _lab_star(color_hex: str) -> tuple[float, float, float]:
@@ -130,15 +127,12 @@ def recommend(tone: SkinTone, shades: Iterable[Shade], per_type: int = 3) -> dic
         hue = math.degrees(math.atan2(b, a))
         score = abs(hue - preferred_hue) / 10 + abs(lightness - preferred_lightness) / 20  # undertone first
         scored.setdefault(shade.product_type, []).append((score, shade))
-    zh, en = _REASONS[tone.undertone]
-    category_zh, category_en = next((z, e) for _, key, z, e in ITA_CATEGORIES if key == tone.category)
     return {
         kind: [
             {
                 "sku": s.sku,
                 "color_hex": s.color_hex,
                 "score": round(score, 2),
-                "reason": {"zh": f"{category_zh}肤色、{zh}", "en": f"{category_en} skin, {en}"},
             }
             for score, s in sorted(ranked, key=lambda r: (r[0], r[1].sku))[:per_type]
         ]

@@ -190,6 +190,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "预计 {days} 天送货上门，满 ¥{free_from} 免运费。",
         "Home delivery in about {days} days; free from ¥{free_from}.",
     ),
+    # skin tone (tryon.skin keys) and why a shade suits it
+    "skin_very_light": ("非常白皙", "very light"),
+    "skin_light": ("白皙", "light"),
+    "skin_intermediate": ("自然", "intermediate"),
+    "skin_tan": ("小麦", "tan"),
+    "skin_brown": ("棕色", "brown"),
+    "skin_dark": ("深色", "dark"),
+    "undertone_warm": ("暖调", "warm"),
+    "undertone_neutral": ("中性调", "neutral"),
+    "undertone_cool": ("冷调", "cool"),
+    "shade_reason_warm": (
+        "{skin}肤色、暖调肤色，橘调、砖红和珊瑚色更显气色",
+        "{skin} skin, warm undertone: orange, brick and coral tones add glow",
+    ),
+    "shade_reason_neutral": (
+        "{skin}肤色、中性肤色，玫瑰和豆沙色最百搭",
+        "{skin} skin, neutral undertone: rose and muted pinks suit you best",
+    ),
+    "shade_reason_cool": (
+        "{skin}肤色、冷调肤色，蓝调正红、莓果和梅子色更显白",
+        "{skin} skin, cool undertone: blue-reds, berries and plums brighten you",
+    ),
+    "default_look_name": ("我的妆容", "My look"),
     # repair statuses
     "repair_received": ("已接收", "received"),
     "repair_diagnosing": ("检测中", "diagnosing"),

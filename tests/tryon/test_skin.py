@@ -19,8 +19,7 @@ def test_skin_tone_of_a_real_face(frame, face):
     tone = analyse_skin(frame, face)
     assert tone.category in ("very_light", "light", "intermediate")
     assert tone.undertone in ("warm", "neutral", "cool")
-    data = tone.to_dict()
-    assert data["category_label"]["zh"] and data["undertone_label"]["en"] == tone.undertone
+    assert tone.to_dict()["category"] == tone.category
 
 
 def test_darker_exposure_reads_as_deeper_skin(frame, face):
@@ -56,4 +55,3 @@ def test_recommendations_rank_by_undertone_and_depth(frame, face):
     deep = recommend(replace(tone, undertone="cool", lightness=40.0), SHADES, per_type=4)
     assert _ranks(deep)[0] == "LIP-B"  # deeper skin, deeper shade
     assert len(recommend(tone, SHADES)["lip"]) == 3 and set(warm) == {"lip", "cheek"}
-    assert "warm undertone" in warm["lip"][0]["reason"]["en"] and "暖调" in warm["lip"][0]["reason"]["zh"]

@@ -50,6 +50,11 @@ def test_photo_try_on_returns_the_made_up_image_and_findings(client, face_jpeg):
     assert body["skin_tone"]["category"] and body["skin_tone"]["undertone"] in ("warm", "neutral", "cool")
     assert {"lip", "eye", "cheek", "liner", "brow"} <= set(body["recommendations"])
     assert all(r["sku"].startswith("LIP-") for r in body["recommendations"]["lip"])
+    tone = body["skin_tone"]
+    assert tone["undertone_label"]["en"] == tone["undertone"] and tone["category_label"]["zh"]
+    reason = body["recommendations"]["lip"][0]["reason"]
+    assert reason["zh"].startswith(tone["category_label"]["zh"] + "肤色")
+    assert f"{tone['undertone']} undertone" in reason["en"]
 
 
 def test_presets_render(client, face_jpeg):

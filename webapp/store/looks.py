@@ -18,6 +18,7 @@ from tryon.makeup import Application
 from tryon.scenes import SCENES
 from tryon.skin import Shade, SkinTone
 
+from ..text import both
 from . import timeutil
 from .catalog import product_dict
 from .db import unit_of_work
@@ -136,15 +137,16 @@ def save_look(session: Session, body: dict, token: object, now: datetime | None 
         raise StoreError("consent_required", 422)
     items = _items(session, body.get("items"), minimum=1)
     scene = _scene(body.get("scene"))
-    name = body.get("name") or "我的妆容 My look"
-    if not isinstance(name, str) or len(name) > 60:
+    name = body.get("name")
+    if name is not None and (not isinstance(name, str) or len(name) > 60):
         raise _invalid("'name' must be text up to 60 characters")
+    default = both("default_look_name")
     member = member_for_token(session, token)
     member.consent_face_data = True
     look = Look(
         member_id=member.id,
-        name_zh=name,
-        name_en=name,
+        name_zh=name or default["zh"],
+        name_en=name or default["en"],
         scene=scene,
         created_at=now,
         items=[{"sku": i["sku"], "intensity": i["intensity"], "wing": i["wing"]} for i in items],
@@ -162,8 +164,7 @@ def _skin_analysis(member: Member, tone: object, now: datetime) -> SkinAnalysis:
         raise StoreError("invalid_field", field="skin_tone", reason="expected the analysis object")
     try:
         checked = SkinTone(0.0, 0.0, 0.0, float(tone["ita"]), str(tone["category"]), str(tone["undertone"]))
-        checked.to_dict()  # known category and undertone
-    except (KeyError, TypeError, ValueError, StopIteration):
+    except (KeyError, TypeError, ValueError):  # SkinTone refuses unknown categories and undertones
         raise StoreError("invalid_field", field="skin_tone", reason="expected ita, category and undertone") from None
     return SkinAnalysis(
         member_id=member.id, ita=checked.ita, category=checked.category, undertone=checked.undertone, created_at=now

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from tryon.imageio import ImageInputError
 from tryon.pipeline import PhotoResult, render_photo
-from tryon.skin import recommend
+from tryon.skin import SkinTone, recommend
 
+from ..text import both
 from . import looks
 from .errors import StoreError
 
@@ -41,6 +42,21 @@ def try_on_photo(session: Session, data: bytes, spec: object, run: PhotoRunner) 
     return result.jpeg, {
         "faces": result.faces,
         "size": {"width": result.width, "height": result.height},
-        "skin_tone": tone.to_dict() if tone else None,
-        "recommendations": recommend(tone, looks.shades(session)) if tone else {},
+        "skin_tone": skin_tone_dict(tone) if tone else None,
+        "recommendations": _with_reasons(recommend(tone, looks.shades(session)), tone) if tone else {},
     }
+
+
+def skin_tone_dict(tone: SkinTone) -> dict:
+    """The tone with the words a shopper reads for its category and undertone."""
+    return {
+        **tone.to_dict(),
+        "category_label": both(f"skin_{tone.category}"),
+        "undertone_label": both(f"undertone_{tone.undertone}"),
+    }
+
+
+def _with_reasons(picks: dict[str, list[dict]], tone: SkinTone) -> dict[str, list[dict]]:
+    skin = tuple(both(f"skin_{tone.category}").values())
+    reason = both(f"shade_reason_{tone.undertone}", skin=skin)
+    return {kind: [{**pick, "reason": reason} for pick in shades] for kind, shades in picks.items()}
