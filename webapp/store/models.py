@@ -107,7 +107,6 @@ class Member(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     phone: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(60), default="")
-    consent_marketing: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_face_data: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     erased_at: Mapped[datetime | None] = mapped_column(DateTime)  # personal data erased on request

@@ -29,7 +29,7 @@ def _erase(session: Session, token: object, now: datetime) -> dict:
     revoke_all_tokens(session, member)
     session.execute(delete(SignInCode).where(SignInCode.phone == member.phone))
     member.phone = f"erased-{member.id}"  # unique, and no longer anyone's number
-    member.name, member.consent_face_data, member.consent_marketing, member.erased_at = "", False, False, now
+    member.name, member.consent_face_data, member.erased_at = "", False, now
     return {
         "deleted_looks": looks,
         "deleted_skin_analyses": analyses,
