@@ -13,38 +13,14 @@ from datetime import datetime, timedelta
 
 import pytest
 import requests
-from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import booking, coupons, repairs, stock, support
 from actions.language import detect
 from actions.timeparse import parse
 
+from .fakes import run, tracker
 from .replies import buttons, cards, responses, said
-
-
-def tracker(
-    text: str = "",
-    slots: dict | None = None,
-    intent: str = "inform",
-    metadata: dict | None = None,
-    events: list | None = None,
-    sender: str = "test-user",
-    entities: list | None = None,
-) -> Tracker:
-    latest = {
-        "text": text,
-        "intent": {"name": intent, "confidence": 0.9},
-        "entities": entities or [],
-        "metadata": metadata or {},
-    }
-    return Tracker(sender, {"lang": "zh", **(slots or {})}, latest, events or [], False, None, {}, "action_listen")
-
-
-def run(action, t: Tracker):
-    dispatcher = CollectingDispatcher()
-    events = action.run(dispatcher, t, {})
-    return dispatcher, events
 
 
 def slots_of(events) -> dict:

@@ -25,31 +25,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import booking, coupons
 
 from . import stack
+from .fakes import run
+from .fakes import tracker as fake_tracker
 from .replies import said
 
+
+def tracker(*args, **kwargs) -> Tracker:
+    return fake_tracker(*args, sender="privacy-user", **kwargs)
+
+
 COUPON_CODE = re.compile(r"(?:券码|code) ([A-Z0-9-]{4,})")
-
-
-def tracker(
-    text: str = "",
-    slots: dict | None = None,
-    metadata: dict | None = None,
-    intent: str = "inform",
-    entities: list | None = None,
-) -> Tracker:
-    latest = {
-        "text": text,
-        "intent": {"name": intent, "confidence": 0.9},
-        "entities": entities or [],
-        "metadata": metadata or {},
-    }
-    return Tracker("privacy-user", {"lang": "zh", **(slots or {})}, latest, [], False, None, {}, "action_listen")
-
-
-def run(action, t: Tracker):
-    dispatcher = CollectingDispatcher()
-    events = action.run(dispatcher, t, {})
-    return dispatcher, events
 
 
 def anonymous_sign_in_url(web_app: str, lang: str = "zh") -> str:
