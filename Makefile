@@ -116,6 +116,7 @@ run: setup train
 	@echo "  Virtual makeup      http://$(HOST):$(WEB_PORT)/makeup   (kiosk: /makeup?kiosk=1)"
 	@echo "  Furniture in 3D/AR  http://$(HOST):$(WEB_PORT)/furniture/FUR-OSLO-3S"
 	@echo "  Room planner        http://$(HOST):$(WEB_PORT)/planner"
+	@echo "  Member sign-in      http://$(HOST):$(WEB_PORT)/account/sign-in   (SMS codes go to this log in development)"
 	@echo "  JSON API            http://$(HOST):$(WEB_PORT)/api/v1/stores"
 	@echo "  Rasa assistant      http://$(HOST):$(RASA_PORT)/webhooks/rest/webhook"
 	@echo "  Action server       http://127.0.0.1:$(ACTIONS_PORT)/health   (loopback; Rasa only)"
