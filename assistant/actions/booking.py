@@ -132,7 +132,10 @@ class ValidateBookingForm(StoreFormValidation):
 
     def validate_service(self, value, dispatcher, tracker, domain) -> dict:
         services = API.get("/consultations/services", lang_of(tracker))["services"]
-        return {"service": service_code(str(value or ""), services)}  # None: the form asks again
+        # a name the tagger split ("makeup" | "consultation") arrives as several values: the first that
+        # names a service wins; None: the form asks again
+        candidates = [value, *tracker.get_latest_entity_values("service")]
+        return {"service": next(filter(None, (service_code(str(c or ""), services) for c in candidates)), None)}
 
     def validate_store(self, value, dispatcher, tracker, domain) -> dict:
         if isinstance(value, str) and value.startswith("store:"):

@@ -383,3 +383,12 @@ def test_products_answer_with_their_pages(web_app):
     assert "/makeup?" in makeup["page_url"] and "sku=LIP-101" in makeup["page_url"] and "lang=en" in makeup["page_url"]
     sofa = requests.get(f"{web_app}/products/search", params={"q": "Oslo sofa"}, timeout=10).json()["products"][0]
     assert "/furniture/FUR-OSLO-3S" in sofa["page_url"] and sofa["model_url"].endswith(".glb")
+
+
+def test_a_service_name_the_tagger_split_in_two_is_still_understood(api):
+    """DIET sometimes tags "makeup consultation" as two service entities; the first that names a service wins."""
+    split = [{"entity": "service", "value": "makeup"}, {"entity": "service", "value": "consultation"}]
+    t = tracker("book a makeup consultation at Xujiahui tomorrow 3pm", entities=split)
+    assert booking.ValidateBookingForm().validate_service("consultation", CollectingDispatcher(), t, {}) == {
+        "service": "makeup"
+    }
