@@ -42,11 +42,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["store_db"] = Database(app.config["DATABASE_URL"])
 
-    from . import account, api, cli, database, errors, furniture, limits, makeup, pages, security
+    from . import account, api, cli, database, error_handlers, furniture, limits, makeup, pages, security
 
     security.init_app(app)
     database.init_app(app)
-    errors.init_app(app)
+    error_handlers.init_app(app)
     limits.init_app(app)
     cli.init_app(app)
     account.init_app(app)

@@ -24,7 +24,7 @@ def client_key() -> str:
     return get_remote_address()
 
 
-# Retry-After is set by webapp.errors from the refusal itself (a busy render says 2 s, a spent budget
+# Retry-After is set by webapp.error_handlers from the refusal itself (a busy render says 2 s, a spent budget
 # says when it refills); the limiter's own headers would overwrite it on every answer of a limited route
 limiter = Limiter(key_func=client_key, headers_enabled=False)
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from .api import ApiError, StoreApi
+from .store_api import ApiError, StoreApi
 
 API = StoreApi()
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -25,7 +25,7 @@ def api(web_app):
     """Points the actions at the test web app; returns a staff client for checking results."""
     os.environ["STORELENS_API_URL"] = web_app
     os.environ["STORELENS_SERVICE_TOKEN"] = stack.SERVICE_TOKEN
-    from actions.api import StoreApi
+    from actions.store_api import StoreApi
 
     return StoreApi(web_app, stack.STAFF_TOKEN)
 

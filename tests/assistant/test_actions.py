@@ -15,7 +15,7 @@ import pytest
 import requests
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import booking, coupons, repairs, stock, support
+from actions import booking_actions, coupon_actions, repair_actions, stock_actions, support_actions
 from actions.language import detect
 from actions.timeparse import parse
 
@@ -53,7 +53,7 @@ def test_time_phrases(text, start, exact):
 
 
 def test_stock_from_words_to_nearest_stores(api):
-    form = stock.ValidateStockForm()
+    form = stock_actions.ValidateStockForm()
     t = tracker()
     assert form.validate_product("豆沙红", CollectingDispatcher(), t, {}) == {"product": "SKU:LIP-101"}
     assert form.validate_place("静安", CollectingDispatcher(), t, {}) == {"place": "store:jingan"}
@@ -62,7 +62,7 @@ def test_stock_from_words_to_nearest_stores(api):
     dispatcher = CollectingDispatcher()
     assert form.validate_product("完全不存在的东西xyz", dispatcher, t, {}) == {"product": None}
     assert "没找到“完全不存在的东西xyz”" in said(dispatcher)
-    dispatcher, _ = run(stock.CheckStock(), tracker(slots={"product": "SKU:LIP-101", "place": "store:jingan"}))
+    dispatcher, _ = run(stock_actions.CheckStock(), tracker(slots={"product": "SKU:LIP-101", "place": "store:jingan"}))
     assert "公里" in said(dispatcher) or "暂时没有库存" in said(dispatcher)
     card = cards(dispatcher)[0]
     # the link is the API's own page for the product: the try-on page, in the shopper's language
@@ -79,10 +79,10 @@ def test_a_widened_search_says_the_radius_the_api_used(api):
     found = api.get("/stock/nearby", sku="LIP-112", store="jingan")
     assert found["widened"]
     dispatcher, _ = run(
-        stock.CheckStock(), tracker(slots={"product": "SKU:LIP-112", "place": "store:jingan", "lang": "en"})
+        stock_actions.CheckStock(), tracker(slots={"product": "SKU:LIP-112", "place": "store:jingan", "lang": "en"})
     )
     text = said(dispatcher, "en")
-    asked, used = stock.number(found["requested_radius_km"]), stock.number(found["radius_km"])
+    asked, used = stock_actions.number(found["requested_radius_km"]), stock_actions.number(found["radius_km"])
     assert f"none within {asked} km; widened to {used} km" in text and "Songjiang" in text
 
 
@@ -90,7 +90,7 @@ def test_out_of_stock_offers_close_shades(api):
     for store in api.get("/stores")["stores"]:  # empty every shelf of LIP-126 through the ERP sync
         api.post("/stock", {"items": [{"store": store["code"], "sku": "LIP-126", "quantity": 0}]})
     dispatcher, _ = run(
-        stock.CheckStock(), tracker(slots={"product": "SKU:LIP-126", "place": "store:jingan", "lang": "en"})
+        stock_actions.CheckStock(), tracker(slots={"product": "SKU:LIP-126", "place": "store:jingan", "lang": "en"})
     )
     assert "out of stock nearby" in said(dispatcher, "en")
     shown = cards(dispatcher, "en")
@@ -99,7 +99,7 @@ def test_out_of_stock_offers_close_shades(api):
 
 def test_a_furniture_card_links_to_its_3d_page_and_model(api):
     dispatcher = CollectingDispatcher()
-    stock.product_card(dispatcher, api.get("/products/FUR-OSLO-3S", "en"), "en")
+    stock_actions.product_card(dispatcher, api.get("/products/FUR-OSLO-3S", "en"), "en")
     card = cards(dispatcher, "en")[0]
     product = api.get("/products/FUR-OSLO-3S", "en")
     assert card["link"] == product["page_url"] and card["model"] == product["model_url"]
@@ -109,24 +109,24 @@ def test_a_furniture_card_links_to_its_3d_page_and_model(api):
 def test_claim_and_list_coupons_for_the_signed_in_member(api, sign_in, new_phone):
     token = sign_in(new_phone())
     t = tracker(slots={"coupon_code": "NEW50"}, metadata={"member_token": token})
-    dispatcher, events = run(coupons.ClaimCoupon(), t)
+    dispatcher, events = run(coupon_actions.ClaimCoupon(), t)
     claimed = responses(dispatcher)["utter_coupon_claimed"]
     assert f"券码 {claimed['code']}" in said(dispatcher) and claimed["rules"]
     assert token not in str(events)  # the token stays in the message, never in a slot
     assert slots_of(events) == {"coupon_code": None}  # the next claim names its coupon again
-    dispatcher, _ = run(coupons.ClaimCoupon(), t)
+    dispatcher, _ = run(coupon_actions.ClaimCoupon(), t)
     assert "限领" in said(dispatcher)  # the API's per-member rule, in the member's language
-    dispatcher, _ = run(coupons.MyCoupons(), tracker(slots={"lang": "en"}, metadata={"member_token": token}))
+    dispatcher, _ = run(coupon_actions.MyCoupons(), tracker(slots={"lang": "en"}, metadata={"member_token": token}))
     listed = said(dispatcher, "en")
     assert "Your coupons (1)" in listed and f"code {claimed['code']}, ready to use" in listed
-    dispatcher, _ = run(coupons.CouponRules(), tracker(slots={"coupon_code": "STORE100"}))
+    dispatcher, _ = run(coupon_actions.CouponRules(), tracker(slots={"coupon_code": "STORE100"}))
     assert "满800减100" in said(dispatcher) and "NEW50" not in str(dispatcher.messages)
 
 
 def test_a_claim_naming_no_coupon_offers_the_live_campaigns(api, sign_in, new_phone):
     token = sign_in(new_phone())
     dispatcher, _ = run(
-        coupons.ClaimCoupon(), tracker("领张券", metadata={"member_token": token}, intent="claim_coupon")
+        coupon_actions.ClaimCoupon(), tracker("领张券", metadata={"member_token": token}, intent="claim_coupon")
     )
     assert "想领哪张券" in said(dispatcher)
     campaigns = api.get("/coupons/campaigns")["campaigns"]
@@ -138,7 +138,7 @@ def test_a_claim_naming_no_coupon_offers_the_live_campaigns(api, sign_in, new_ph
 
 
 def test_repair_digits_are_checked_by_the_store_which_alone_counts_misses(api):
-    form = repairs.ValidateRepairForm()
+    form = repair_actions.ValidateRepairForm()
     t = tracker(slots={"ticket_id": "R-20408", "phone_last4": None}, sender="repair-guesser")
     # a wrong answer: the store's own message (its count and lock time), then both asked again
     dispatcher = CollectingDispatcher()
@@ -160,7 +160,7 @@ def test_repair_digits_are_checked_by_the_store_which_alone_counts_misses(api):
 
 
 def test_repair_check_passes_the_typed_words_and_relays_the_apis_400(api):
-    form = repairs.ValidateRepairForm()
+    form = repair_actions.ValidateRepairForm()
     dispatcher = CollectingDispatcher()
     t = tracker(slots={"ticket_id": "不记得了"}, sender="repair-typo")
     assert form.validate_phone_last4("5678", dispatcher, t, {}) == {"ticket_id": None, "phone_last4": None}
@@ -170,30 +170,30 @@ def test_repair_check_passes_the_typed_words_and_relays_the_apis_400(api):
     ok = form.validate_ticket_id("r20417", CollectingDispatcher(), both, {})
     assert ok["repair_ticket"]["id"] == "R-20417"
     dispatcher, events = run(
-        repairs.RepairStatus(), tracker(slots={"repair_ticket": ok["repair_ticket"], "lang": "en"})
+        repair_actions.RepairStatus(), tracker(slots={"repair_ticket": ok["repair_ticket"], "lang": "en"})
     )
     assert "Ticket R-20417" in said(dispatcher, "en") and "step 3 of 6" in said(dispatcher, "en")
     assert slots_of(events) == {"repair_ticket": None, "ticket_id": None, "phone_last4": None}
 
 
 def test_a_signed_in_member_sees_their_repairs_without_digits(api, owner_token, sign_in, new_phone):
-    form = repairs.ValidateRepairForm()
+    form = repair_actions.ValidateRepairForm()
     signed_in = tracker("我的维修到哪一步了", metadata={"member_token": owner_token}, intent="repair_status")
     assert asyncio.run(form.required_slots(["ticket_id", "phone_last4"], CollectingDispatcher(), signed_in, {})) == []
-    dispatcher, _ = run(repairs.RepairStatus(), signed_in)
+    dispatcher, _ = run(repair_actions.RepairStatus(), signed_in)
     assert "维修单 R-20417" in said(dispatcher) and "第 3/6 步" in said(dispatcher)
     named = tracker(slots={"ticket_id": "R-20417", "lang": "en"}, metadata={"member_token": owner_token})
-    dispatcher, _ = run(repairs.RepairStatus(), named)
+    dispatcher, _ = run(repair_actions.RepairStatus(), named)
     assert said(dispatcher, "en").startswith("Ticket R-20417")
     # someone else's ticket: the API's "not found", then the member's own
     dispatcher, _ = run(
-        repairs.RepairStatus(), tracker(slots={"ticket_id": "R-20401"}, metadata={"member_token": owner_token})
+        repair_actions.RepairStatus(), tracker(slots={"ticket_id": "R-20401"}, metadata={"member_token": owner_token})
     )
     assert "R-20401" in said(dispatcher) and "维修单 R-20417" in said(dispatcher) and "王师傅" not in said(dispatcher)
     # a member with no repairs, and a sign-in the API no longer knows
-    dispatcher, _ = run(repairs.RepairStatus(), tracker(metadata={"member_token": sign_in(new_phone())}))
+    dispatcher, _ = run(repair_actions.RepairStatus(), tracker(metadata={"member_token": sign_in(new_phone())}))
     assert "utter_no_repairs" in responses(dispatcher)
-    dispatcher, _ = run(repairs.RepairStatus(), tracker(metadata={"member_token": "x" * 43}))
+    dispatcher, _ = run(repair_actions.RepairStatus(), tracker(metadata={"member_token": "x" * 43}))
     assert responses(dispatcher)["utter_sign_in_repairs"]["sign_in_url"].startswith("http")
 
 
@@ -202,7 +202,7 @@ def _next_free(api, service="makeup", store="jingan"):
 
 
 def test_booking_takes_a_free_slot_and_confirms(api, sign_in, new_phone):
-    form = booking.ValidateBookingForm()
+    form = booking_actions.ValidateBookingForm()
     slot = _next_free(api)
     start = slot["starts_at"][:16]
     t = tracker(slots={"service": "makeup", "store": "store:jingan"})
@@ -216,7 +216,7 @@ def test_booking_takes_a_free_slot_and_confirms(api, sign_in, new_phone):
     assert checked == {"date_time": start, "slot_id": slot["id"]}
     token = sign_in(new_phone())
     dispatcher, events = run(
-        booking.Book(),
+        booking_actions.Book(),
         tracker(slots={"slot_id": slot["id"], "customer_name": "李雷"}, metadata={"member_token": token}),
     )
     code = responses(dispatcher)["utter_booked"]["code"]
@@ -228,7 +228,7 @@ def test_booking_takes_a_free_slot_and_confirms(api, sign_in, new_phone):
 
 
 def test_the_service_question_offers_the_stores_services(api):
-    dispatcher, _ = run(booking.AskService(), tracker(slots={"lang": "en"}))
+    dispatcher, _ = run(booking_actions.AskService(), tracker(slots={"lang": "en"}))
     services = api.get("/consultations/services", "en")["services"]
     assert [b["title"] for b in buttons(dispatcher, "en")] == [s["name"]["en"] for s in services]
     assert "Which consultation" in said(dispatcher, "en")
@@ -239,20 +239,20 @@ def test_a_name_the_api_refuses_is_asked_again_with_its_reason(api, sign_in, new
     token = sign_in(new_phone())
     long_name = "李" * 61
     dispatcher, events = run(
-        booking.Book(),
+        booking_actions.Book(),
         tracker(slots={"slot_id": slot["id"], "customer_name": long_name}, metadata={"member_token": token}),
     )
     assert "name" in said(dispatcher) and "utter_booked" not in responses(dispatcher)
     assert slots_of(events) == {"customer_name": None}
     assert any(e.get("event") == "followup" and e.get("name") == "booking_form" for e in events)
     # a name of any length the API takes is not refused here
-    assert booking.ValidateBookingForm().validate_customer_name("李" * 40, CollectingDispatcher(), tracker(), {}) == {
-        "customer_name": "李" * 40
-    }
+    assert booking_actions.ValidateBookingForm().validate_customer_name(
+        "李" * 40, CollectingDispatcher(), tracker(), {}
+    ) == {"customer_name": "李" * 40}
 
 
 def test_a_full_time_offers_the_nearest_free_ones(api, sign_in, new_phone):
-    form = booking.ValidateBookingForm()
+    form = booking_actions.ValidateBookingForm()
     slot = _next_free(api, "home_design", "xujiahui")  # capacity 1
     api.post("/bookings", {"slot_id": slot["id"], "name": "Han"}, member=sign_in(new_phone()))
     dispatcher = CollectingDispatcher()
@@ -264,7 +264,7 @@ def test_a_full_time_offers_the_nearest_free_ones(api, sign_in, new_phone):
 
 
 def test_a_window_offers_its_free_slots(api):
-    form = booking.ValidateBookingForm()
+    form = booking_actions.ValidateBookingForm()
     day = (datetime.now() + timedelta(days=3)).date()
     window = f"{day}T12:00/{day}T18:00"
     dispatcher = CollectingDispatcher()
@@ -276,40 +276,45 @@ def test_a_window_offers_its_free_slots(api):
 
 
 def test_slot_labels_read_in_the_shoppers_language():
-    assert booking.slot_label("2026-11-28T15:00:00+08:00", "zh") == "11月28日周六 15:00"
-    assert booking.slot_label("2026-11-28T15:00:00+08:00", "en") == "Sat, Nov 28 15:00"
+    assert booking_actions.slot_label("2026-11-28T15:00:00+08:00", "zh") == "11月28日周六 15:00"
+    assert booking_actions.slot_label("2026-11-28T15:00:00+08:00", "en") == "Sat, Nov 28 15:00"
 
 
 def test_reschedule_and_cancel_by_code_for_the_member_who_booked(api, sign_in, new_phone):
     first, second = api.get("/consultations/slots", service="makeup", store="qiantan")["slots"][:2]
     token = sign_in(new_phone())
     made = api.post("/bookings", {"slot_id": first["id"], "name": "Lucy"}, member=token)
-    form = booking.ValidateBookingForm()
+    form = booking_actions.ValidateBookingForm()
     with_code = tracker(slots={"booking_code": made["code"]}, metadata={"member_token": token})
     needed = asyncio.run(form.required_slots(["service", "store", "date_time"], CollectingDispatcher(), with_code, {}))
     assert needed == ["date_time"]
     checked = form.validate_date_time(second["starts_at"][:16], CollectingDispatcher(), with_code, {})
     dispatcher, _ = run(
-        booking.Book(),
+        booking_actions.Book(),
         tracker(slots={"booking_code": made["code"], "slot_id": checked["slot_id"]}, metadata={"member_token": token}),
     )
     assert api.get(f"/bookings/{made['code']}", member=token)["slot"]["id"] == second["id"]
 
     stranger = sign_in(new_phone())  # the code alone, or someone else's sign-in, cancels nothing
     for metadata in ({}, {"member_token": stranger}):
-        dispatcher, _ = run(booking.CancelBooking(), tracker(slots={"booking_code": made["code"]}, metadata=metadata))
+        dispatcher, _ = run(
+            booking_actions.CancelBooking(), tracker(slots={"booking_code": made["code"]}, metadata=metadata)
+        )
         assert "utter_booking_cancelled" not in responses(dispatcher)
-    assert "utter_sign_in" in responses(run(booking.CancelBooking(), tracker(slots={"booking_code": made["code"]}))[0])
+    assert "utter_sign_in" in responses(
+        run(booking_actions.CancelBooking(), tracker(slots={"booking_code": made["code"]}))[0]
+    )
     assert api.get(f"/bookings/{made['code']}", member=token)["status"] == "confirmed"
 
     # a code typed with slashes or spaces stays one path segment: the API answers for it
     dispatcher, _ = run(
-        booking.CancelBooking(), tracker(slots={"booking_code": "../../members/me"}, metadata={"member_token": token})
+        booking_actions.CancelBooking(),
+        tracker(slots={"booking_code": "../../members/me"}, metadata={"member_token": token}),
     )
     assert "utter_booking_cancelled" not in responses(dispatcher) and said(dispatcher)
 
     dispatcher, _ = run(
-        booking.CancelBooking(),
+        booking_actions.CancelBooking(),
         tracker(slots={"booking_code": made["code"], "lang": "en"}, metadata={"member_token": token}),
     )
     assert responses(dispatcher)["utter_booking_cancelled"]["code"] == made["code"]
@@ -319,29 +324,29 @@ def test_reschedule_and_cancel_by_code_for_the_member_who_booked(api, sign_in, n
 
 def test_store_info_and_handoff(api):
     t = tracker(text="静安店几点关门", entities=[{"entity": "store", "value": "静安"}])
-    dispatcher, _ = run(support.StoreInfo(), t)
+    dispatcher, _ = run(support_actions.StoreInfo(), t)
     assert "10:00–22:00" in said(dispatcher) and "静安" in said(dispatcher)
     t = tracker(
         text="where is the Atlantis store", entities=[{"entity": "store", "value": "Atlantis"}], slots={"lang": "en"}
     )
-    dispatcher, _ = run(support.StoreInfo(), t)
+    dispatcher, _ = run(support_actions.StoreInfo(), t)
     assert said(dispatcher, "en").startswith("I couldn't find that store") and "Jing'an" in said(dispatcher, "en")
     events = [{"event": "user", "text": "我要投诉", "parse_data": {"intent": {"name": "human_handoff"}}}]
-    dispatcher, _ = run(support.HumanHandoff(), tracker(events=events, sender="handoff-user"))
+    dispatcher, _ = run(support_actions.HumanHandoff(), tracker(events=events, sender="handoff-user"))
     assert "转接" in said(dispatcher)
     assert any(h["sender_id"] == "handoff-user" for h in api.get("/handoffs")["handoffs"])
 
 
 def test_second_fallback_in_a_row_hands_over(api):
     lost = {"event": "user", "text": "??", "parse_data": {"intent": {"name": "nlu_fallback"}}}
-    dispatcher, _ = run(support.Fallback(), tracker(events=[lost], sender="lost-user"))
+    dispatcher, _ = run(support_actions.Fallback(), tracker(events=[lost], sender="lost-user"))
     assert dispatcher.messages[0]["response"] == "utter_default"
-    dispatcher, _ = run(support.Fallback(), tracker(events=[lost, lost], sender="lost-user"))
+    dispatcher, _ = run(support_actions.Fallback(), tracker(events=[lost, lost], sender="lost-user"))
     assert any(h["sender_id"] == "lost-user" and h["reason"] == "fallback" for h in api.get("/handoffs")["handoffs"])
 
 
 def test_changing_the_store_mid_form_rechecks_the_time(api, sign_in, new_phone):
-    form = booking.ValidateBookingForm()
+    form = booking_actions.ValidateBookingForm()
     slot = _next_free(api, "makeup", "wujiaochang")
     start = slot["starts_at"][:16]
     turn = [{"event": "user", "text": "换成徐家汇店"}, {"event": "slot", "name": "store", "value": "徐家汇"}]
@@ -389,6 +394,6 @@ def test_a_service_name_the_tagger_split_in_two_is_still_understood(api):
     """DIET sometimes tags "makeup consultation" as two service entities; the first that names a service wins."""
     split = [{"entity": "service", "value": "makeup"}, {"entity": "service", "value": "consultation"}]
     t = tracker("book a makeup consultation at Xujiahui tomorrow 3pm", entities=split)
-    assert booking.ValidateBookingForm().validate_service("consultation", CollectingDispatcher(), t, {}) == {
+    assert booking_actions.ValidateBookingForm().validate_service("consultation", CollectingDispatcher(), t, {}) == {
         "service": "makeup"
     }

@@ -22,7 +22,7 @@ import requests
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import booking, coupons
+from actions import booking_actions, coupon_actions, member_actions
 
 from . import stack
 from .fakes import run
@@ -72,13 +72,15 @@ def test_my_coupons_without_a_sign_in_asks_to_sign_in(api, web_app, victim, type
     text = f"我的券 {victim['phone']}" if typed else "我的券"
     slots = {"phone": victim["phone"]} if typed == "phone slot" else {}
     entities = [{"entity": "phone", "value": victim["phone"]}] if typed == "entity" else []
-    dispatcher, events = run(coupons.MyCoupons(), tracker(text, slots, intent="my_coupons", entities=entities))
+    dispatcher, events = run(coupon_actions.MyCoupons(), tracker(text, slots, intent="my_coupons", entities=entities))
     assert asked_to_sign_in(dispatcher, web_app)
     assert victim["code"] not in json.dumps(dispatcher.messages, ensure_ascii=False) + json.dumps(events)
 
 
 def test_a_made_up_token_is_asked_to_sign_in_too(api, web_app, victim):
-    dispatcher, _ = run(coupons.MyCoupons(), tracker("my coupons", {"lang": "en"}, metadata={"member_token": "x" * 43}))
+    dispatcher, _ = run(
+        coupon_actions.MyCoupons(), tracker("my coupons", {"lang": "en"}, metadata={"member_token": "x" * 43})
+    )
     assert asked_to_sign_in(dispatcher, web_app, "en")
     assert victim["code"] not in json.dumps(dispatcher.messages)
 
@@ -86,7 +88,7 @@ def test_a_made_up_token_is_asked_to_sign_in_too(api, web_app, victim):
 def test_a_signed_in_member_sees_only_their_own_coupons(api, victim, sign_in, new_phone):
     token = sign_in(new_phone())
     mine = api.post("/coupons/claims", {"campaign": "NEW50"}, member=token)["code"]
-    dispatcher, events = run(coupons.MyCoupons(), tracker("我的券", metadata={"member_token": token}))
+    dispatcher, events = run(coupon_actions.MyCoupons(), tracker("我的券", metadata={"member_token": token}))
     listed = said(dispatcher)
     assert "您的券（1 张）" in listed and f"券码 {mine}" in listed and victim["code"] not in listed
     assert token not in json.dumps(events)
@@ -100,20 +102,20 @@ def test_a_claim_with_a_typed_phone_and_no_sign_in_claims_nothing(api, web_app, 
         intent="claim_coupon",
         entities=[{"entity": "phone", "value": phone}],
     )
-    dispatcher, _ = run(coupons.ClaimCoupon(), t)
+    dispatcher, _ = run(coupon_actions.ClaimCoupon(), t)
     assert asked_to_sign_in(dispatcher, web_app)
     assert not any(m.get("response") == "utter_coupon_claimed" for m in dispatcher.messages)
     assert api.get("/members/me/coupons", member=sign_in(phone))["coupons"] == []
 
 
 def test_booking_needs_a_sign_in_and_never_asks_for_a_phone(api, web_app, sign_in, new_phone):
-    form = booking.ValidateBookingForm()
+    form = booking_actions.ValidateBookingForm()
     domain_slots = ["service", "store", "date_time", "customer_name"]
     anonymous = tracker("帮我约化妆咨询", {"service": "makeup"}, intent="book_consultation")
     assert asyncio.run(form.required_slots(domain_slots, CollectingDispatcher(), anonymous, {})) == []
     slot = api.get("/consultations/slots", service="makeup", store="xintiandi")["slots"][0]
     dispatcher, _ = run(
-        booking.Book(), tracker(slots={"slot_id": slot["id"], "customer_name": "王芳", "phone": "13800138000"})
+        booking_actions.Book(), tracker(slots={"slot_id": slot["id"], "customer_name": "王芳", "phone": "13800138000"})
     )
     assert asked_to_sign_in(dispatcher, web_app)
     free = api.get("/consultations/slots", service="makeup", store="xintiandi")["slots"]
@@ -123,7 +125,7 @@ def test_booking_needs_a_sign_in_and_never_asks_for_a_phone(api, web_app, sign_i
     signed_in = tracker("帮我约化妆咨询", {"service": "makeup"}, metadata={"member_token": token})
     assert "phone" not in asyncio.run(form.required_slots(domain_slots, CollectingDispatcher(), signed_in, {}))
     dispatcher, events = run(
-        booking.Book(),
+        booking_actions.Book(),
         tracker(slots={"slot_id": slot["id"], "customer_name": "王芳"}, metadata={"member_token": token}),
     )
     code = next(m for m in dispatcher.messages if m.get("response") == "utter_booked")["code"]
@@ -132,11 +134,9 @@ def test_booking_needs_a_sign_in_and_never_asks_for_a_phone(api, web_app, sign_i
 
 
 def test_the_member_token_is_read_from_the_message_only():
-    from actions import members
-
-    assert members.member_token(tracker(metadata={"member_token": " abc "})) == "abc"
-    assert members.member_token(tracker(slots={"member_token": "from-a-slot"})) is None
-    assert members.member_token(tracker(metadata={"member_token": 42})) is None
+    assert member_actions.member_token(tracker(metadata={"member_token": " abc "})) == "abc"
+    assert member_actions.member_token(tracker(slots={"member_token": "from-a-slot"})) is None
+    assert member_actions.member_token(tracker(metadata={"member_token": 42})) is None
 
 
 # --- end to end: Rasa's REST channel → action server → web app --------------------------------

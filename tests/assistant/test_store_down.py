@@ -20,8 +20,8 @@ import requests
 from rasa_sdk import Tracker, utils
 from rasa_sdk.executor import CollectingDispatcher
 
-import actions.api
-from actions import booking, coupons, members, repairs, stock, support
+import actions.store_api
+from actions import booking_actions, coupon_actions, member_actions, repair_actions, stock_actions, support_actions
 
 from . import stack
 from .replies import domain, response_text, said
@@ -68,36 +68,45 @@ def form_turn(slots: dict, requested: str | None, loop: str, metadata: dict | No
 
 # every action that calls the API, in a state where it does
 CASES = {
-    "stock form": (stock.ValidateStockForm(), lambda: form_turn({"product": "豆沙红"}, "product", "stock_form")),
-    "stock answer": (stock.CheckStock(), lambda: tracker(slots={"product": "SKU:LIP-101", "place": "store:jingan"})),
-    "claim": (coupons.ClaimCoupon(), lambda: tracker(slots={"coupon_code": "NEW50"}, metadata={"member_token": TOKEN})),
-    "claim, which one": (coupons.ClaimCoupon(), lambda: tracker(metadata={"member_token": TOKEN})),
-    "my coupons": (coupons.MyCoupons(), lambda: tracker(metadata={"member_token": TOKEN})),
-    "my coupons, no sign-in": (coupons.MyCoupons(), lambda: tracker()),
-    "coupon rules": (coupons.CouponRules(), lambda: tracker()),
-    "phone typed": (members.PhoneTyped(), lambda: tracker("13800138000")),
+    "stock form": (
+        stock_actions.ValidateStockForm(),
+        lambda: form_turn({"product": "豆沙红"}, "product", "stock_form"),
+    ),
+    "stock answer": (
+        stock_actions.CheckStock(),
+        lambda: tracker(slots={"product": "SKU:LIP-101", "place": "store:jingan"}),
+    ),
+    "claim": (
+        coupon_actions.ClaimCoupon(),
+        lambda: tracker(slots={"coupon_code": "NEW50"}, metadata={"member_token": TOKEN}),
+    ),
+    "claim, which one": (coupon_actions.ClaimCoupon(), lambda: tracker(metadata={"member_token": TOKEN})),
+    "my coupons": (coupon_actions.MyCoupons(), lambda: tracker(metadata={"member_token": TOKEN})),
+    "my coupons, no sign-in": (coupon_actions.MyCoupons(), lambda: tracker()),
+    "coupon rules": (coupon_actions.CouponRules(), lambda: tracker()),
+    "phone typed": (member_actions.PhoneTyped(), lambda: tracker("13800138000")),
     "repair form": (
-        repairs.ValidateRepairForm(),
+        repair_actions.ValidateRepairForm(),
         lambda: form_turn({"ticket_id": "R-20417", "phone_last4": "5678"}, "phone_last4", "repair_form"),
     ),
-    "member's repairs": (repairs.RepairStatus(), lambda: tracker(metadata={"member_token": TOKEN})),
-    "service question": (booking.AskService(), lambda: tracker(metadata={"member_token": TOKEN})),
+    "member's repairs": (repair_actions.RepairStatus(), lambda: tracker(metadata={"member_token": TOKEN})),
+    "service question": (booking_actions.AskService(), lambda: tracker(metadata={"member_token": TOKEN})),
     "booking form": (
-        booking.ValidateBookingForm(),
+        booking_actions.ValidateBookingForm(),
         lambda: form_turn({"service": "makeup"}, "service", "booking_form", {"member_token": TOKEN}),
     ),
     "book": (
-        booking.Book(),
+        booking_actions.Book(),
         lambda: tracker(slots={"slot_id": 7, "customer_name": "李雷"}, metadata={"member_token": TOKEN}),
     ),
     "cancel": (
-        booking.CancelBooking(),
+        booking_actions.CancelBooking(),
         lambda: tracker(slots={"booking_code": "BK7K2M9Q"}, metadata={"member_token": TOKEN}),
     ),
-    "store info": (support.StoreInfo(), lambda: tracker(entities=[{"entity": "store", "value": "静安"}])),
-    "a person": (support.HumanHandoff(), lambda: tracker()),
+    "store info": (support_actions.StoreInfo(), lambda: tracker(entities=[{"entity": "store", "value": "静安"}])),
+    "a person": (support_actions.HumanHandoff(), lambda: tracker()),
     "lost twice": (
-        support.Fallback(),
+        support_actions.Fallback(),
         lambda: tracker(
             events=[{"event": "user", "text": "??", "parse_data": {"intent": {"name": "nlu_fallback"}}}] * 2
         ),
@@ -141,9 +150,9 @@ def silent_server():
 
 def test_a_slow_store_counts_as_unreachable(monkeypatch, silent_server):
     monkeypatch.setenv("STORELENS_API_URL", silent_server)
-    monkeypatch.setattr(actions.api, "TIMEOUT", 0.5)
+    monkeypatch.setattr(actions.store_api, "TIMEOUT", 0.5)
     started = time.monotonic()
-    dispatcher, _ = run(stock.CheckStock(), tracker(slots={"product": "SKU:LIP-101", "place": "store:jingan"}))
+    dispatcher, _ = run(stock_actions.CheckStock(), tracker(slots={"product": "SKU:LIP-101", "place": "store:jingan"}))
     assert_hotline(dispatcher, "zh")
     assert time.monotonic() - started < 5  # one timeout, not one per call
 

@@ -3,7 +3,7 @@
 from flask import Flask
 
 from . import sms
-from .views import bp
+from .account_pages import bp
 
 __all__ = ["bp", "init_app"]
 

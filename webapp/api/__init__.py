@@ -10,21 +10,21 @@ PREFIX = "/api/v1"
 
 
 def blueprints() -> list:
-    from ..account import api as account
-    from ..furniture import api as furniture
-    from ..makeup import api as makeup
-    from . import catalog, consultations, coupons, handoffs, repairs, stock
+    from ..account import account_api
+    from ..furniture import furniture_api
+    from ..makeup import makeup_api
+    from . import catalog_api, consultations_api, coupons_api, handoffs_api, repairs_api, stock_api
 
     return [
-        catalog.blp,
-        stock.blp,
-        coupons.blp,
-        repairs.blp,
-        consultations.blp,
-        handoffs.blp,
-        furniture.blp,
-        makeup.blp,
-        account.blp,
+        catalog_api.blp,
+        stock_api.blp,
+        coupons_api.blp,
+        repairs_api.blp,
+        consultations_api.blp,
+        handoffs_api.blp,
+        furniture_api.blp,
+        makeup_api.blp,
+        account_api.blp,
     ]
 
 

@@ -101,7 +101,7 @@ class MomentText(Moment):
 
 
 class ErrorSchema(Schema):
-    """The one error shape (documentation only; webapp.errors renders it)."""
+    """The one error shape (documentation only; webapp.error_handlers renders it)."""
 
     class Detail(Schema):
         class Meta:
@@ -239,7 +239,7 @@ class Api(flask_smorest.Api):
     ERROR_SCHEMA = ErrorSchema
 
     def _register_error_handlers(self):
-        """None: webapp.errors renders every error, this API's included."""
+        """None: webapp.error_handlers renders every error, this API's included."""
 
 
 def json_body(schema: Schema) -> dict:

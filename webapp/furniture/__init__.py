@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("furniture", __name__)
 
-from . import api, views  # noqa: E402,F401  (routes)
+from . import furniture_api, furniture_pages  # noqa: E402,F401  (routes)

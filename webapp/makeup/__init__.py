@@ -7,7 +7,7 @@ from flask_sock import Sock
 bp = Blueprint("makeup", __name__)
 sock = Sock()
 
-from . import api, renders, stream, views  # noqa: E402,F401  (routes)
+from . import makeup_api, makeup_pages, renders, stream  # noqa: E402,F401  (routes)
 
 
 @bp.record_once

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields
 from tryon.floorplan import WALLS
 
 from ..api.base import Blueprint, Choice, Code, Items, Number, Text, json_body
-from ..api.catalog import OriginQuery, origin
+from ..api.catalog_api import OriginQuery, origin
 from ..database import db_session
 from ..security import public_url
 from ..store import furniture_catalog, room_plans

@@ -15,9 +15,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
-from .api import ApiError
 from .common import lang_of, relay
-from .members import ask_to_sign_in
+from .member_actions import ask_to_sign_in
+from .store_api import ApiError
 
 
 def answer_failure(dispatcher: CollectingDispatcher, tracker: Tracker, error: ApiError) -> None:

@@ -15,10 +15,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from .api import ApiError, part
-from .base import StoreAction, StoreFormValidation
 from .common import API, UNKNOWN, lang_of, names, relay
-from .members import ask_to_sign_in, member_token
+from .member_actions import ask_to_sign_in, member_token
+from .store_action import StoreAction, StoreFormValidation
+from .store_api import ApiError, part
 
 RESET = [SlotSet("repair_ticket", None), SlotSet("ticket_id", None), SlotSet("phone_last4", None)]
 

@@ -21,10 +21,10 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import timeparse
-from .api import ApiError, part
-from .base import StoreAction, StoreFormValidation
 from .common import API, entity, lang_of, names, now
-from .members import ask_to_sign_in, member_token
+from .member_actions import ask_to_sign_in, member_token
+from .store_action import StoreAction, StoreFormValidation
+from .store_api import ApiError, part
 
 LOCALES = {"zh": "zh_CN", "en": "en"}  # how dates read (CLDR, through babel)
 OFFERED = 4  # free times offered as buttons

@@ -14,10 +14,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from .api import ApiError
-from .base import StoreAction
 from .common import API, lang_of, names
-from .members import ask_to_sign_in, member_token
+from .member_actions import ask_to_sign_in, member_token
+from .store_action import StoreAction
+from .store_api import ApiError
 
 # how a coupon's status reads: one response each in domain.yml
 STATUS_RESPONSES = {"claimed": "utter_coupon_ready", "redeemed": "utter_coupon_used", "expired": "utter_coupon_expired"}

@@ -14,8 +14,8 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from .api import ApiError
 from .common import API, lang_of, metadata, relay
+from .store_api import ApiError
 
 
 def member_token(tracker: Tracker) -> str | None:

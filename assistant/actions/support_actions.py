@@ -9,9 +9,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import language
-from .api import ApiError
-from .base import StoreAction
 from .common import API, entity, lang_of, metadata, names, relay
+from .store_action import StoreAction
+from .store_api import ApiError
 
 MAX_FALLBACKS = 2
 SHOWN_MATCHES = 3  # stores listed for a store asked by name

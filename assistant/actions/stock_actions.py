@@ -11,9 +11,9 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from .api import ApiError, part
-from .base import StoreAction, StoreFormValidation
 from .common import API, lang_of, names, relay
+from .store_action import StoreAction, StoreFormValidation
+from .store_api import ApiError, part
 
 SHOWN = 3  # stores listed in one reply
 
