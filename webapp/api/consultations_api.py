@@ -69,10 +69,15 @@ def book(body: dict):
     return consultations.book(db_session(), body["slot_id"], body["name"], signed_in_member())
 
 
+def by_code(view):
+    """A route on one booking named by its code: a rationed lookup, opened by the signed-in owner or the
+    phone's last four digits."""
+    view = blp.arguments(BookingPath, location="path", as_kwargs=True)(view)
+    return limiter.limit(LOOKUP_LIMIT)(blp.doc(security=MEMBER_OR_CODE)(view))
+
+
 @blp.get("/bookings/<code>")
-@limiter.limit(LOOKUP_LIMIT)
-@blp.doc(security=MEMBER_OR_CODE)
-@blp.arguments(BookingPath, location="path", as_kwargs=True)
+@by_code
 @blp.arguments(OwnerQuery, location="query", as_kwargs=True)
 @blp.response(200)
 def get_booking(code: str, phone_last4: str | None = None):
@@ -80,9 +85,7 @@ def get_booking(code: str, phone_last4: str | None = None):
 
 
 @blp.post("/bookings/<code>/cancel")
-@limiter.limit(LOOKUP_LIMIT)
-@blp.doc(security=MEMBER_OR_CODE)
-@blp.arguments(BookingPath, location="path", as_kwargs=True)
+@by_code
 @blp.arguments(OwnerBody, as_kwargs=True)
 @blp.response(200)
 def cancel_booking(code: str, phone_last4: str | None = None):
@@ -90,9 +93,7 @@ def cancel_booking(code: str, phone_last4: str | None = None):
 
 
 @blp.post("/bookings/<code>/reschedule")
-@limiter.limit(LOOKUP_LIMIT)
-@blp.doc(security=MEMBER_OR_CODE)
-@blp.arguments(BookingPath, location="path", as_kwargs=True)
+@by_code
 @blp.arguments(MoveBody, as_kwargs=True)
 @blp.response(200)
 def reschedule_booking(code: str, slot_id: int, phone_last4: str | None = None):
