@@ -106,6 +106,7 @@ def app(db_url, models_dir):
     app = create_app(
         {
             "TESTING": True,
+            "SECRET_KEY": "test-secret-key",  # signs console sessions and chat tokens
             "DATABASE_URL": db_url,
             "MODELS_DIR": str(models_dir),
             "SERVICE_TOKEN": SERVICE_TOKEN,

@@ -157,13 +157,56 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "consent_required": ("保存前需要您的明确同意。", "Your explicit consent is needed before anything is saved."),
     # furniture and room plans
-    "invalid_model": ("无法读取 3D 模型：{reason}", "Could not read the 3D model: {reason}"),
+    "invalid_model": ("无法读取这个 {format} 文件。", "Could not read the {format} file."),
     "empty_model": ("3D 模型里没有任何面。", "The 3D model has no faces."),
-    "model_too_complex": ("3D 模型过于复杂（{reason}）。", "The 3D model is too complex ({reason})."),
-    "model_size_mismatch": (
-        "模型尺寸与标注的实际尺寸对不上：{reason}",
-        "The model's size does not match the declared size: {reason}",
+    "model_too_complex": (
+        "3D 模型过于复杂（{faces} 个面，最多 {limit} 个）。",
+        "The 3D model is too complex ({faces} faces; at most {limit}).",
     ),
+    "model_size_mismatch": (
+        "模型比例与标注尺寸不符：最接近的统一缩放 ×{scale} 得到 {got} 厘米（宽×深×高），标注为 {declared} 厘米；"
+        "{axis}相差 {cm} 厘米，允许 {allowed} 厘米。",
+        "The model's proportions do not match the declared size: the closest uniform scale ×{scale} gives "
+        "{got} cm (W × D × H) against the declared {declared} cm; the {axis} is {cm} cm off, {allowed} cm allowed.",
+    ),
+    # furniture import
+    "unsupported_model_format": ("3D 模型格式须为 {formats} 之一。", "The 3D model must be one of {formats}."),
+    "model_not_finite": (
+        "3D 模型的顶点坐标无效（NaN 或无穷大）。",
+        "The 3D model has NaN or infinite vertex coordinates.",
+    ),
+    "invalid_declared_size": ("标注尺寸须为正数（厘米）。", "The declared size must be positive (centimetres)."),
+    "import_file_missing": ("找不到清单中的文件 {file}。", "The manifest names {file}, which is not there."),
+    "manifest_missing": (
+        "缺少清单文件 manifest.csv 或 manifest.json。",
+        "A manifest.csv or manifest.json is missing.",
+    ),
+    "invalid_manifest": ("清单无法读取：{reason}", "The manifest cannot be read: {reason}"),
+    "invalid_archive": ("上传的文件不是有效的 ZIP 压缩包。", "The upload is not a valid ZIP archive."),
+    "archive_too_large": (
+        "压缩包过大（最多 {files} 个文件、解压后 {mb} MB）。",
+        "The archive is too large (at most {files} files and {mb} MB unpacked).",
+    ),
+    "import_needs_price": ("新商品 {sku} 需要填写价格（price）。", "The new product {sku} needs a price."),
+    "not_furniture": (
+        "{sku} 不是家具商品，不能导入 3D 模型。",
+        "{sku} is not furniture; no 3D model can be imported.",
+    ),
+    "unknown_material": (
+        "款式 {variant} 指定的材质 {material} 不在模型中（有：{known}）。",
+        "Variant {variant} names the material {material}, which the model lacks (it has: {known}).",
+    ),
+    "import_unit": (
+        "按{unit}读取，最大偏差 {cm} 厘米（{axis}）",
+        "read as {unit}, largest deviation {cm} cm on {axis}",
+    ),
+    "import_scaled": (
+        "统一缩放 ×{scale}，最大偏差 {cm} 厘米（{axis}）",
+        "scaled ×{scale}, largest deviation {cm} cm on {axis}",
+    ),
+    "axis_width": ("宽度", "width"),
+    "axis_depth": ("深度", "depth"),
+    "axis_height": ("高度", "height"),
     "invalid_scan": ("无法从扫描中识别房间：{reason}", "Could not find a room in the scan: {reason}"),
     "plan_not_found": ("找不到方案 {plan}。", "No room plan with code {plan}."),
     "fit_outside_room": ("{items} 超出墙面 {cm} 厘米。", "{items} goes {cm} cm beyond the walls."),
@@ -181,6 +224,54 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'I don\'t know where "{place}" is; could you name a district, landmark or store?',
     ),
     "internal": ("服务器出了点问题，请稍后再试。", "Something went wrong on our side; please try again."),
+    # staff: console sign-in, store scope, accounts, at-the-store booking steps
+    "staff_sign_in_required": ("请先登录顾问工作台。", "Please sign in to the advisor console first."),
+    "staff_sign_in_failed": ("用户名或密码不正确。", "The username or password is not right."),
+    "staff_locked": (
+        "登录失败次数过多，请 {minutes} 分钟后再试。",
+        "Too many failed sign-ins; please try again in {minutes} minutes.",
+    ),
+    "staff_disabled": ("该账号已停用，请联系店长。", "This account is disabled; please ask your store manager."),
+    "staff_wrong_store": (
+        "这属于其他门店，您只能处理本店（{store}）的业务。",
+        "This belongs to another store; you can only act for your own store ({store}).",
+    ),
+    "staff_manager_only": ("只有店长可以执行此操作。", "Only a store manager can do that."),
+    "staff_username_invalid": (
+        "用户名需为 3 到 40 个小写字母、数字或 . _ -，以字母或数字开头。",
+        "A username is 3 to 40 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit.",
+    ),
+    "staff_name_invalid": ("姓名需为 1 到 60 个字符。", "A name is 1 to 60 characters."),
+    "staff_password_weak": ("密码需为 {min} 到 {max} 个字符。", "A password needs {min} to {max} characters."),
+    "staff_username_taken": ("用户名 {username} 已被使用。", "The username {username} is already taken."),
+    "staff_not_found": ("找不到员工账号：{username}。", "No staff account called {username}."),
+    "csrf_failed": (
+        "页面已过期或请求并非来自本页面，请刷新后重试。",
+        "The page has expired or the request did not come from it; reload the page and try again.",
+    ),
+    "booking_wrong_status": (
+        "该预约当前为“{state}”，不能执行此操作。",
+        "This booking is {state}; that cannot be done now.",
+    ),
+    "booking_not_today": (
+        "该预约在 {day}，只能在当天签到。",
+        "This booking is on {day}; check-in is on that day only.",
+    ),
+    "booking_not_started": (
+        "该预约 {starts_at} 开始，开始后才能标记为未到店。",
+        "This booking starts at {starts_at}; it can be marked a no-show once it has started.",
+    ),
+    # audit log actions, as the store manager reads them
+    "audit_coupon_redeemed": ("核销优惠券", "redeemed a coupon"),
+    "audit_repair_update": ("更新维修进度", "updated a repair"),
+    "audit_booking_checked_in": ("预约签到", "checked a booking in"),
+    "audit_booking_completed": ("完成预约", "completed a booking"),
+    "audit_booking_no_show": ("标记未到店", "marked a no-show"),
+    "audit_handoff_take": ("接待转人工对话", "took a hand-over"),
+    "audit_handoff_reply": ("回复转人工对话", "replied to a hand-over"),
+    "audit_handoff_close": ("结束转人工对话", "closed a hand-over"),
+    "audit_staff_added": ("添加顾问", "added an advisor"),
+    "audit_staff_disabled": ("停用顾问", "disabled an advisor"),
     # notices in answers
     "coupon_rules": (
         "满{min_spend}减{discount}，限{channel}使用，每人限领{limit}张，{valid_to}前有效。",
@@ -213,6 +304,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{skin} skin, cool undertone: blue-reds, berries and plums brighten you",
     ),
     "default_look_name": ("我的妆容", "My look"),
+    # chat
+    "message_too_long": (
+        "消息太长了（上限 {limit} 个字符），请分几条发送。",
+        "That message is too long (limit {limit} characters); please send it in parts.",
+    ),
+    "message_empty": ("消息不能为空。", "The message is empty."),
+    "assistant_unavailable": (
+        "抱歉，智能助手暂时没有响应，请稍后再试。着急的话请拨打门店热线 {phone}。",
+        "Sorry, the assistant isn't answering right now; please try again shortly. "
+        "If it's urgent, call the store hotline on {phone}.",
+    ),
+    "conversation_not_found": ("找不到该对话。", "That conversation was not found."),
+    "chat_first_frame": (
+        "第一条消息应为 JSON 对象，含 after（消息编号），可带 conversation 或 member_token。",
+        "The first frame must be a JSON object with after (a message id) and conversation or member_token.",
+    ),
+    "handoff_not_found": ("找不到转人工请求 {id}。", "Hand-over request {id} was not found."),
+    "handoff_taken": ("该对话已由 {advisor} 接待。", "{advisor} has already taken this chat."),
+    "handoff_not_yours": (
+        "该对话由 {advisor} 接待，只有接待的店员可以回复。",
+        "{advisor} took this chat; only they may reply.",
+    ),
+    "handoff_closed": ("该对话已结束。", "This chat has been closed."),
+    "handoff_not_taken": ("请先接待该对话再回复。", "Take this chat before replying."),
+    "store_closed": (
+        "{store}现在不在营业时间，店员 {opens_at} 上班。可以留下电话预约回电。",
+        "{store} is closed now; advisors are back at {opens_at}. You can ask for a call back.",
+    ),
+    "chat_advisor_joined": ("店员 {advisor} 已加入对话。", "Store advisor {advisor} has joined the chat."),
+    "chat_handoff_closed": (
+        "店员已结束对话，接下来由智能助手继续为你服务。",
+        "The advisor has closed the chat; the assistant is here for you again.",
+    ),
+    "chat_repair_update": (
+        "维修单 {ticket} 有新进展：{status}。",
+        "Repair {ticket} has moved on: {status}.",
+    ),
     # repair statuses
     "repair_received": ("已接收", "received"),
     "repair_diagnosing": ("检测中", "diagnosing"),
@@ -220,6 +348,44 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "repair_repairing": ("维修中", "repairing"),
     "repair_ready_for_pickup": ("可取件", "ready for pickup"),
     "repair_completed": ("已完成", "completed"),
+    # wechat
+    "wechat_not_configured": (
+        "微信登录尚未配置，请联系门店。",
+        "WeChat sign-in is not set up yet; please contact the store.",
+    ),
+    "wechat_code_invalid": (
+        "微信登录凭证无效或已被使用，请重新打开小程序。",
+        "The WeChat login code is invalid or already used; please reopen the mini-program.",
+    ),
+    "wechat_user_blocked": (
+        "微信判定该账号存在风险，暂时无法登录。",
+        "WeChat flagged this account as at risk; sign-in is blocked for now.",
+    ),
+    "wechat_busy": ("微信服务繁忙，请 {seconds} 秒后重试。", "WeChat is busy; please try again in {seconds} s."),
+    "wechat_rejected": (
+        "微信登录失败（错误码 {errcode}），请稍后重试或联系门店。",
+        "WeChat sign-in failed (error {errcode}); please try again later or contact the store.",
+    ),
+    "wechat_unreachable": (
+        "暂时无法连接微信服务，请稍后重试。",
+        "WeChat could not be reached; please try again shortly.",
+    ),
+    "wechat_token_invalid": (
+        "微信登录凭证无效，请从小程序重新进入。",
+        "The WeChat sign-in token is not valid; please reopen this page from the mini-program.",
+    ),
+    "wechat_token_expired": (
+        "微信登录已过期（{minutes} 分钟内有效），请从小程序重新进入。",
+        "The WeChat sign-in has expired (it is valid for {minutes} minutes); please reopen this page from the mini-program.",
+    ),
+}
+
+BOOKING_STATUS_WORDS = {
+    "confirmed": ("已确认", "confirmed"),
+    "cancelled": ("已取消", "cancelled"),
+    "checked_in": ("已签到", "checked in"),
+    "completed": ("已完成", "completed"),
+    "no_show": ("未到店", "a no-show"),
 }
 
 CHANNEL_WORDS = {
@@ -300,6 +466,12 @@ PAGES: dict[str, dict[str, tuple[str, str]]] = {
         "skin": ("肤色分析", "Skin tone"),
         "picks": ("适合您的色号", "Shades for you"),
         "no_camera": ("无法开启摄像头，已切换到照片模式。", "The camera could not start; switched to photo mode."),
+        "no_camera_api": (
+            "此处无法使用实时摄像头（如 iPhone 上的微信），已切换到照片试妆：拍一张正脸照即可。",
+            "Live camera is not available here (as in WeChat on iPhone), so this is photo try-on: take a front-facing photo.",
+        ),
+        "photo_asked": ("照片试妆：拍一张正脸照即可。", "Photo try-on: take a front-facing photo."),
+        "take_photo": ("拍照或选择照片", "Take or choose a photo"),
         "save_title": ("保存妆容", "Save this look"),
         "save_consent": (
             "我同意保存此妆容（及肤色结果）到我的会员档案，可随时删除。",
@@ -375,6 +547,67 @@ PAGES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "none": ("不限门店", "Any store"),
         "stock": ("有货", "in stock"),
+        "variant": ("款式", "Finish"),
+        "room_ar": ("整个房间 AR 查看", "See the whole room in AR"),
+    },
+    # furniture import: the whole planned room in AR
+    "room_ar": {
+        "title": ("整个房间 AR 查看", "The whole room in AR"),
+        "lead": (
+            "所有家具按方案中的位置和朝向、以真实尺寸摆放；点击 AR 按钮放到你的房间里。",
+            "Every piece at its planned place and turn, at true scale; tap AR to stand it in your room.",
+        ),
+        "ar": ("在我的房间中查看", "View in my room"),
+        "walls": ("显示墙面", "Show walls"),
+        "share": ("分享码", "Share code"),
+        "planner": ("回到规划", "Back to the planner"),
+        "size": ("房间", "Room"),
+        "pieces": ("件家具", "pieces"),
+    },
+    # the chat widget (on our pages and on shops' own sites) and the full-screen /chat page
+    "chat": {
+        "title": ("澜悦门店助手", "StoreLens assistant"),
+        "open": ("打开门店助手", "Open the store assistant"),
+        "close": ("关闭门店助手", "Close the store assistant"),
+        "greeting": (
+            "您好！我可以帮您查库存、领优惠券、查维修进度或预约到店咨询。",
+            "Hi! I can check stock, get you coupons, track a repair or book a consultation.",
+        ),
+        "input_label": ("输入消息", "Your message"),
+        "placeholder": ("输入您的问题…", "Type your question…"),
+        "send": ("发送", "Send"),
+        "typing": ("助手正在输入…", "The assistant is typing…"),
+        "log": ("对话记录", "Conversation"),
+        "you": ("我", "You"),
+        "assistant": ("助手", "Assistant"),
+        "advisor": ("顾问", "Advisor"),
+        "system": ("通知", "Notice"),
+        "replies": ("快捷回复", "Quick replies"),
+        "try_on": ("试妆", "Try it on"),
+        "where_to_buy": ("哪里有货", "Where to buy"),
+        "shade": ("色号", "Shade"),
+        "booking_done": ("预约已确认", "Booking confirmed"),
+        "booking_code": ("预约码", "Booking code"),
+        "booking_view": ("查看或修改预约", "View or change the booking"),
+        "handoff_open": (
+            "正在为您转接人工顾问：您排在第 {position} 位，预计等待约 {wait} 分钟。",
+            "Passing you to a store advisor: you are number {position} in the queue, about {wait} min.",
+        ),
+        "handoff_taken": ("顾问{advisor}正在为您服务。", "{advisor}, a store advisor, is with you now."),
+        "handoff_taken_anonymous": ("人工顾问正在为您服务。", "A store advisor is with you now."),
+        "try_again": ("再试一次", "Try again"),
+        "not_sent": ("未发送", "Not sent"),
+        "offline": ("网络连接失败，请检查网络后再试。", "No connection; please check your network and try again."),
+        "clear": ("清除对话", "Clear conversation"),
+        "clear_confirm": (
+            "删除这段对话的全部记录（包括与顾问的对话）？删除后无法恢复。",
+            "Delete this whole conversation, advisor messages included? This cannot be undone.",
+        ),
+        "clear_yes": ("删除", "Delete"),
+        "cancel": ("取消", "Cancel"),
+        "cleared": ("对话记录已删除。", "The conversation was deleted."),
+        "unread": ("{count} 条新消息", "{count} new messages"),
+        "noscript": ("请开启 JavaScript 后使用门店助手。", "Please turn on JavaScript to use the store assistant."),
     },
     "sign_in": {
         "phone": ("手机号", "Mobile number"),
@@ -385,6 +618,54 @@ PAGES: dict[str, dict[str, tuple[str, str]]] = {
             "验证手机号后，您保存的妆容、预约和优惠券只有您本人能查看。",
             "Verifying your number keeps your saved looks, bookings and coupons visible to you alone.",
         ),
+    },
+    "console": {
+        "title": ("顾问工作台", "Advisor console"),
+        "username": ("用户名", "Username"),
+        "password": ("密码", "Password"),
+        "sign_in": ("登录", "Sign in"),
+        "sign_out": ("退出登录", "Sign out"),
+        "signed_out": ("您已退出登录。", "You are signed out."),
+        "timed_out": (
+            "长时间未操作，已自动退出，请重新登录。",
+            "You were signed out after a while idle; please sign in again.",
+        ),
+        "today": ("今日", "Today"),
+        "staff": ("员工", "Staff"),
+        "audit": ("操作记录", "Activity log"),
+        "bookings_today": ("今日预约", "Today's bookings"),
+        "no_bookings": ("今天没有预约。", "No bookings today."),
+        "time": ("时间", "Time"),
+        "service": ("服务", "Service"),
+        "name": ("姓名", "Name"),
+        "phone": ("电话", "Phone"),
+        "status": ("状态", "Status"),
+        "code": ("预约号", "Code"),
+        "role": ("角色", "Role"),
+        "role_advisor": ("顾问", "Advisor"),
+        "role_store_manager": ("店长", "Store manager"),
+        "active": ("在职", "Active"),
+        "inactive": ("已停用", "Disabled"),
+        "add_advisor": ("添加顾问", "Add an advisor"),
+        "add": ("添加", "Add"),
+        "added": ("已添加顾问 {name}。", "Advisor {name} added."),
+        "disable": ("停用", "Disable"),
+        "disabled_done": ("已停用 {name} 的账号。", "{name}'s account is disabled."),
+        "confirm_disable": (
+            "确定停用此账号吗？其所有登录将立即失效。",
+            "Disable this account? Its sessions end at once.",
+        ),
+        "initial_password": ("初始密码（至少 10 个字符）", "Initial password (at least 10 characters)"),
+        "who": ("员工", "Staff"),
+        "what": ("操作", "Action"),
+        "subject": ("对象", "Item"),
+        "detail": ("详情", "Details"),
+        "older": ("更早的记录", "Older entries"),
+        "no_entries": ("还没有操作记录。", "Nothing recorded yet."),
+        "field_required": ("请填写此项。", "Please fill this in."),
+        "detail_order_amount": ("订单金额", "order amount"),
+        "detail_status": ("状态", "status"),
+        "detail_name": ("姓名", "name"),
     },
 }
 

@@ -251,6 +251,8 @@ class Book(StoreAction):
                 return [SlotSet("customer_name", None), FollowupAction("booking_form")]
             return cleared
         dispatcher.utter_message(response="utter_booked", **booking_values(booking, lang))
+        if booking.get("link_code"):  # the web app's chat shows the booking as a card, from this code
+            dispatcher.utter_message(json_message={"card": "booking", "code": booking["link_code"]})
         return cleared
 
 

@@ -1,4 +1,5 @@
-"""Which language to answer in: the widget's locale if it sent one, else the message's script.
+"""Which language to answer in: the language the web app's chat sent (``metadata.lang``, or a
+widget's ``locale``) if any, else the message's script.
 
 The words themselves live in domain.yml, one variation per language chosen by the ``lang`` slot.
 """
@@ -12,7 +13,8 @@ LATIN = re.compile(r"[A-Za-z]{2,}")
 
 
 def detect(text: str, metadata: dict | None = None, previous: str | None = None) -> str:
-    locale = str((metadata or {}).get("locale") or "")
+    given = metadata or {}
+    locale = str(given.get("lang") or given.get("locale") or "")
     if locale[:2] in ("zh", "en"):
         return locale[:2]
     if (text or "").startswith("/"):  # a button's payload ("/claim_coupon{...}"): not the shopper's words

@@ -11,7 +11,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from .common import API, lang_of, names, relay
+from .common import API, lang_of, metadata, names, relay
 from .store_action import StoreAction, StoreFormValidation
 from .store_api import ApiError, part
 
@@ -24,7 +24,8 @@ def number(value: float) -> str:
 
 
 def product_card(dispatcher: CollectingDispatcher, product: dict, lang: str) -> None:
-    """A rich reply the widget draws as a card, linking to the page the API gives for the product."""
+    """A rich reply the widget draws as a card, linking to the page the API gives for the product; then
+    the web app's chat card (the chat proxy fills it in from the store's own data)."""
     values = {
         "sku": product["sku"],
         "title": names(product["name"], lang),
@@ -35,6 +36,21 @@ def product_card(dispatcher: CollectingDispatcher, product: dict, lang: str) -> 
         dispatcher.utter_message(response="utter_tryon_card", color=product.get("shade_hex") or "", **values)
     else:
         dispatcher.utter_message(response="utter_3d_card", model=product.get("model_url") or "", **values)
+    dispatcher.utter_message(json_message={"card": "product", "sku": product["sku"]})
+
+
+def where_the_shopper_is(tracker: Tracker) -> str | None:
+    """The place the chat says the shopper is at: the device's position, or a kiosk's own store."""
+    given = metadata(tracker)
+    position = given.get("position")
+    if isinstance(position, dict):
+        lat, lng = position.get("lat"), position.get("lng")
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, lng)):
+            return f"geo:{lat},{lng}"  # the API judges the range
+    store = given.get("store")
+    if given.get("channel") == "kiosk" and isinstance(store, str) and store.strip():
+        return f"store:{store.strip()}"
+    return None
 
 
 def origin_params(place: str) -> dict:
@@ -58,6 +74,13 @@ class ValidateStockForm(StoreFormValidation):
             dispatcher.utter_message(response="utter_product_not_found", product=str(value))
             return {"product": None}
         return {"product": f"SKU:{found[0]['sku']}"}
+
+    async def extract_place(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> dict:
+        """No place named: where the shopper is ("有货吗" on a phone sharing its position), if known."""
+        if tracker.get_slot("place"):
+            return {}
+        here = where_the_shopper_is(tracker)
+        return {"place": here} if here else {}
 
     def validate_place(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> dict:
         lang = lang_of(tracker)

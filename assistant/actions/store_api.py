@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any
 from urllib.parse import quote
@@ -30,6 +30,7 @@ class ApiError(Exception):
     code: str
     message: str = ""
     sign_in_url: str | None = None  # with 401 sign_in_required: where the shopper signs in
+    details: dict = field(default_factory=dict)  # the API's whole error object (e.g. opens_at with store_closed)
 
     @property
     def sign_in_required(self) -> bool:
@@ -86,9 +87,14 @@ class StoreApi:
             logger.warning("store API failed (%s): HTTP %s", endpoint, response.status_code)
             raise ApiError(response.status_code, UNAVAILABLE)
         if response.status_code >= 400:
-            error = body.get("error", {}) if isinstance(body, dict) else {}
+            error = body.get("error") if isinstance(body, dict) else None
+            error = error if isinstance(error, dict) else {}
             raise ApiError(
-                response.status_code, error.get("code", "error"), error.get("message", ""), error.get("sign_in_url")
+                response.status_code,
+                error.get("code", "error"),
+                error.get("message", ""),
+                error.get("sign_in_url"),
+                {**body, **error} if isinstance(body, dict) else {},
             )
         return body
 

@@ -1,4 +1,4 @@
-"""Language, store info, hand-over to a person, and what to do when the bot is lost."""
+"""Language, store info, hand-over to a person (or a call-back), and what to do when the bot is lost."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import language
-from .common import API, entity, lang_of, metadata, names, relay
+from .booking_actions import slot_label
+from .common import API, UNKNOWN, entity, lang_of, metadata, names, relay
+from .member_actions import ask_to_sign_in, member_token
 from .store_action import StoreAction
 from .store_api import ApiError
 
@@ -62,25 +64,45 @@ def conversation_summary(tracker: Tracker, turns: int = 6) -> str:
     return "\n".join(said[-turns:]) or "-"
 
 
+def handoff_body(tracker: Tracker, reason: str) -> dict:
+    """What the store's advisors see of the conversation, and which store it goes to (the chat's own)."""
+    given = metadata(tracker)
+    store = given.get("store")
+    return {
+        "sender_id": tracker.sender_id,
+        "reason": reason,
+        "lang": lang_of(tracker),
+        "channel": given.get("channel") or "web",
+        "summary": conversation_summary(tracker),
+        **({"store": store.strip()} if isinstance(store, str) and store.strip() else {}),
+    }
+
+
+def opening_label(opens_at: object, lang: str) -> str:
+    """When the store opens, as the shopper reads it ("11月26日周四 10:00"); the API's words if not a time."""
+    try:
+        return slot_label(str(opens_at), lang)
+    except ValueError:
+        return str(opens_at or UNKNOWN)
+
+
 def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> list[dict[str, Any]]:
-    """Pass the conversation to a store advisor; when the store system is down, the hotline instead."""
+    """Pass the conversation to a store advisor, with the shopper's place in the queue; when the store
+    is closed, when it opens and a call-back or a booking instead; when the store system is down, the
+    hotline."""
     lang = lang_of(tracker)
     try:
-        API.post(
-            "/handoffs",
-            {
-                "sender_id": tracker.sender_id,
-                "reason": reason,
-                "lang": lang,
-                "channel": metadata(tracker).get("channel", "web"),
-                "summary": conversation_summary(tracker),
-            },
-            lang,
-        )
+        handoff = API.post("/handoffs", handoff_body(tracker, reason), lang, conversation=tracker.sender_id)
     except ApiError as error:
-        relay(dispatcher, error)
+        if error.code == "store_closed":
+            opens_at = opening_label(error.details.get("opens_at"), lang)
+            dispatcher.utter_message(response="utter_store_closed_now", opens_at=opens_at)
+        else:
+            relay(dispatcher, error)
         return []
-    dispatcher.utter_message(response="utter_handed_over")
+    dispatcher.utter_message(
+        response="utter_handed_over", position=handoff["position"], wait_minutes=handoff["wait_minutes"]
+    )
     return []
 
 
@@ -90,6 +112,24 @@ class HumanHandoff(Action):
 
     def run(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
         return hand_over(dispatcher, tracker, "asked")
+
+
+class RequestCallback(StoreAction):
+    """A call-back from the store (offered when it is closed), to the phone of the signed-in member:
+    the member's token tells the store who to call, never a number typed in the chat."""
+
+    def name(self) -> str:
+        return "action_request_callback"
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
+        lang = lang_of(tracker)
+        token = member_token(tracker)
+        if not token:
+            ask_to_sign_in(dispatcher, lang, response="utter_sign_in_callback")
+            return []
+        API.post("/handoffs", handoff_body(tracker, "callback"), lang, member=token, conversation=tracker.sender_id)
+        dispatcher.utter_message(response="utter_callback_requested")
+        return []
 
 
 def fallbacks_in_a_row(tracker: Tracker) -> int:

@@ -15,8 +15,20 @@ sys.path.insert(0, str(stack.ROOT / "assistant"))
 
 
 @pytest.fixture(scope="session")
-def web_app(tmp_path_factory):
-    with stack.web_app(tmp_path_factory.mktemp("webapp")) as base:
+def assistant_address(tmp_path_factory):
+    """Where the session's Rasa listens: the web app's chat is pointed there before Rasa starts."""
+    return stack.assistant_address(tmp_path_factory.mktemp("rasa"))
+
+
+@pytest.fixture(scope="session")
+def web_app_folder(tmp_path_factory):
+    """The test web app's files: its SQLite database is ``store.db`` here."""
+    return tmp_path_factory.mktemp("webapp")
+
+
+@pytest.fixture(scope="session")
+def web_app(web_app_folder, assistant_address):
+    with stack.web_app(web_app_folder, assistant_address) as base:
         yield base
 
 
@@ -53,7 +65,7 @@ def owner_token(sign_in):
 
 
 @pytest.fixture(scope="session")
-def assistant(web_app, tmp_path_factory):
+def assistant(web_app, assistant_address):
     """Rasa and the action server, started from the Procfile's lines."""
-    with stack.assistant_stack(web_app, tmp_path_factory.mktemp("rasa")) as started:
+    with stack.assistant_stack(web_app, assistant_address.folder, assistant_address) as started:
         yield started

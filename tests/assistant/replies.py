@@ -62,7 +62,13 @@ def said(dispatcher: CollectingDispatcher | list[dict], lang: str = "zh") -> str
 
 
 def cards(dispatcher: CollectingDispatcher, lang: str = "zh") -> list[dict]:
-    return [m["custom"] for m in render(dispatcher.messages, lang) if m.get("custom")]
+    """The product cards drawn from the domain's responses (for the REST channel's own widget)."""
+    return [m["custom"] for m in render(dispatcher.messages, lang) if (m.get("custom") or {}).get("type")]
+
+
+def chat_cards(dispatcher: CollectingDispatcher) -> list[dict]:
+    """The cards the web app's chat fills in from the store's data: ``{"card": "product"|"booking", ...}``."""
+    return [m["custom"] for m in dispatcher.messages if (m.get("custom") or {}).get("card")]
 
 
 def buttons(dispatcher: CollectingDispatcher, lang: str = "zh") -> list[dict]:

@@ -3,7 +3,9 @@
 Rasa and the action server are started with the Procfile's own ``rasa:`` and ``actions:``
 lines (HOST, RASA_PORT, ACTIONS_PORT and the shared action-server secret set in their
 environment, as `make run` does), so the tests check what `make run` starts. The web app sends
-sign-in codes to an in-memory outbox that `sign_in` reads (tests/assistant/outbox_app.py).
+sign-in codes to an in-memory outbox that `sign_in` reads (tests/assistant/outbox_app.py). Given an
+``AssistantAddress`` (chosen before either starts), the web app's chat proxy is pointed at that Rasa
+and its tracker database, and Rasa is started there; Rasa can be stopped and started again.
 
 Used by the assistant tests and by bench/chat_bench.py; everything it starts it stops.
 """
@@ -14,12 +16,15 @@ import os
 import secrets
 import signal
 import socket
+import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import requests
 
@@ -30,6 +35,7 @@ PROCFILE = ROOT / "Procfile"
 SERVICE_TOKEN = "assistant-test-service-token"
 STAFF_TOKEN = "assistant-test-staff-token"
 HOST = "127.0.0.1"
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # the stores' clock
 
 
 def free_port() -> int:
@@ -74,34 +80,99 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(10)
 
 
-@contextmanager
-def running(commands: list[tuple[list[str], Path, dict, str, float]], folder: Path) -> Iterator[None]:
-    """Start each (argv, cwd, env, health URL, timeout) in order; stop them all at the end."""
-    processes, logs = [], []
-    try:
-        for index, (argv, cwd, env, health, timeout) in enumerate(commands):
-            logs.append(open(folder / f"process-{index}.log", "w"))
-            processes.append(
-                subprocess.Popen(
-                    argv, cwd=cwd, env=env, stdout=logs[-1], stderr=subprocess.STDOUT, start_new_session=True
-                )
+@dataclass
+class Server:
+    """One process of the stack, in its own session (so its shell's children stop with it); its output
+    is appended to ``log`` across restarts."""
+
+    argv: list[str]
+    cwd: Path
+    env: dict
+    health: str
+    timeout: float
+    log: Path
+    process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with open(self.log, "a") as out:
+            self.process = subprocess.Popen(
+                self.argv, cwd=self.cwd, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
             )
-            wait_for(health, timeout, processes[-1])
+        wait_for(self.health, self.timeout, self.process)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+            self.process = None
+
+
+@contextmanager
+def running(servers: list[Server]) -> Iterator[None]:
+    """Start each server in order (each up before the next); stop them all at the end."""
+    try:
+        for server in servers:
+            server.start()
         yield
     finally:
-        for process in reversed(processes):
-            stop(process)
-        for log in logs:
-            log.close()
+        for server in reversed(servers):
+            server.stop()
+
+
+@dataclass(frozen=True)
+class AssistantAddress:
+    """Where Rasa will listen and keep its tracker, known before the web app that proxies to it starts."""
+
+    folder: Path
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def tracker_db(self) -> Path:
+        return self.folder / "tracker.db"
+
+
+def assistant_address(folder: Path) -> AssistantAddress:
+    return AssistantAddress(folder, free_port())
+
+
+def database(folder: Path) -> Path:
+    """The SQLite database of the web app started in ``folder``."""
+    return folder / "store.db"
 
 
 @contextmanager
-def web_app(folder: Path) -> Iterator[str]:
-    """A seeded web app with its own SQLite database; yields the API base URL."""
+def store_hours(folder: Path, code: str, opens: str, closes: str) -> Iterator[None]:
+    """A store's opening hours set in the database of the web app started in ``folder``, then put back."""
+    with sqlite3.connect(database(folder)) as db:
+        before = db.execute("SELECT opens_at, closes_at FROM stores WHERE code = ?", (code,)).fetchone()
+        db.execute("UPDATE stores SET opens_at = ?, closes_at = ? WHERE code = ?", (opens, closes, code))
+    try:
+        yield
+    finally:
+        with sqlite3.connect(database(folder)) as db:
+            db.execute("UPDATE stores SET opens_at = ?, closes_at = ? WHERE code = ?", (*before, code))
+
+
+@contextmanager
+def store_closed_now(folder: Path, code: str) -> Iterator[str]:
+    """The store open for an hour on the other half of the day, so closed whenever this runs; yields
+    the hour it opens."""
+    hours = ("01:00", "02:00") if datetime.now(SHANGHAI).hour >= 12 else ("20:00", "21:00")
+    with store_hours(folder, code, *hours):
+        yield hours[0]
+
+
+@contextmanager
+def web_app(folder: Path, assistant: AssistantAddress | None = None) -> Iterator[str]:
+    """A seeded web app with its own SQLite database; yields the API base URL. With ``assistant``,
+    its chat (``/api/v1/chat``) talks to that Rasa and erases from that tracker database."""
     port = free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'store.db'}",
+        "DATABASE_URL": f"sqlite:///{database(folder)}",
         "STORELENS_SERVICE_TOKEN": SERVICE_TOKEN,
         "STORELENS_STAFF_TOKEN": STAFF_TOKEN,
         "STORELENS_MODELS_DIR": str(folder / "models"),
@@ -111,6 +182,11 @@ def web_app(folder: Path) -> Iterator[str]:
         # one client (this test run) signs several members in within a minute
         "STORELENS_RATELIMIT_ENABLED": "false",
     }
+    if assistant is not None:
+        env["STORELENS_ASSISTANT_URL"] = assistant.url
+        env["STORELENS_ASSISTANT_TRACKER_URL"] = f"sqlite:///{assistant.tracker_db}"
+        # a turn on a machine busy with the whole suite can take longer than production's 8 s
+        env["STORELENS_ASSISTANT_TIMEOUT"] = "60"
     subprocess.run(
         [str(APP_PYTHON), "-m", "flask", "--app", "webapp", "init-db"],
         cwd=ROOT,
@@ -134,7 +210,7 @@ def web_app(folder: Path) -> Iterator[str]:
         "16",
         "tests.assistant.outbox_app:create_app()",
     ]
-    with running([(server, ROOT, env, f"{base}/stores", 60)], folder):
+    with running([Server(server, ROOT, env, f"{base}/stores", 60, folder / "webapp.log")]):
         yield base
 
 
@@ -161,53 +237,56 @@ class Assistant:
     commands: dict  # Procfile process type -> the command line that was run
     tracker_db: Path  # Rasa's SQLite tracker store
     logs: dict  # Procfile process type -> its output (stdout and stderr)
+    rasa: Server  # to stop Rasa and start it again (same port, same tracker store)
 
 
 @contextmanager
-def assistant_stack(api_url: str, folder: Path) -> Iterator[Assistant]:
-    """The action server and Rasa with the trained model, started from the Procfile's lines."""
+def assistant_stack(api_url: str, folder: Path, address: AssistantAddress | None = None) -> Iterator[Assistant]:
+    """The action server and Rasa with the trained model, started from the Procfile's lines (Rasa at
+    ``address`` when given, with its tracker in ``address.folder``; else in ``folder`` on a free port)."""
     if not MODEL.exists():
         raise RuntimeError("train the assistant first (make train)")
-    actions_port, rasa_port = free_port(), free_port()
+    address = address or AssistantAddress(folder, free_port())
+    actions_port = free_port()
     actions_token = secrets.token_hex(24)
     env = {
         **os.environ,
         "RASA_TELEMETRY_ENABLED": "false",
         "PYTHONWARNINGS": "ignore",
         "HOST": HOST,
-        "RASA_PORT": str(rasa_port),
+        "RASA_PORT": str(address.port),
         "ACTIONS_PORT": str(actions_port),
         "STORELENS_ACTIONS_TOKEN": actions_token,
         "STORELENS_API_URL": api_url,
         "STORELENS_SERVICE_TOKEN": SERVICE_TOKEN,
         "RASA_TRACKER_DIALECT": "sqlite",
-        "RASA_TRACKER_DB": str(folder / "tracker.db"),
+        "RASA_TRACKER_DB": str(address.tracker_db),
         "RASA_TRACKER_URL": "",
         "RASA_TRACKER_USER": "",
         "RASA_TRACKER_PASSWORD": "",
     }
     commands = {name: procfile_command(name) for name in ("actions", "rasa")}
-    actions_url, rasa_url = f"http://{HOST}:{actions_port}", f"http://{HOST}:{rasa_port}"
-    with running(
-        [
-            (["/bin/sh", "-c", commands["actions"]], ROOT, env, f"{actions_url}/health", 120),
-            (["/bin/sh", "-c", commands["rasa"]], ROOT, env, f"{rasa_url}/", 240),
-        ],
-        folder,
-    ):
+    actions_url, logs = (
+        f"http://{HOST}:{actions_port}",
+        {"actions": folder / "actions.log", "rasa": folder / "rasa.log"},
+    )
+    actions = Server(["/bin/sh", "-c", commands["actions"]], ROOT, env, f"{actions_url}/health", 120, logs["actions"])
+    rasa = Server(["/bin/sh", "-c", commands["rasa"]], ROOT, env, f"{address.url}/", 240, logs["rasa"])
+    with running([actions, rasa]):
         yield Assistant(
-            f"{rasa_url}/webhooks/rest/webhook",
-            rasa_url,
+            f"{address.url}/webhooks/rest/webhook",
+            address.url,
             actions_url,
             actions_token,
             commands,
-            folder / "tracker.db",
-            {"actions": folder / "process-0.log", "rasa": folder / "process-1.log"},
+            address.tracker_db,
+            logs,
+            rasa,
         )
 
 
 @contextmanager
-def assistant(api_url: str, folder: Path) -> Iterator[str]:
+def assistant(api_url: str, folder: Path, address: AssistantAddress | None = None) -> Iterator[str]:
     """As ``assistant_stack``; yields the REST webhook URL."""
-    with assistant_stack(api_url, folder) as started:
+    with assistant_stack(api_url, folder, address) as started:
         yield started.webhook

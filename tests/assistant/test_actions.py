@@ -19,8 +19,9 @@ from actions import booking_actions, coupon_actions, repair_actions, stock_actio
 from actions.language import detect
 from actions.timeparse import parse
 
+from . import stack
 from .fakes import run, tracker
-from .replies import buttons, cards, responses, said
+from .replies import buttons, cards, chat_cards, response_text, responses, said
 
 
 def slots_of(events) -> dict:
@@ -32,6 +33,7 @@ def test_language_follows_the_message_or_the_widget():
     assert detect("is the Oslo sofa in stock") == "en"
     assert detect("5678", previous="en") == "en"
     assert detect("hello", {"locale": "zh-CN"}) == "zh"
+    assert detect("你好", {"lang": "en", "channel": "web"}) == "en"  # the web app's chat says the page's language
     assert detect('/claim_coupon{"coupon_code": "NEW50"}', previous="zh") == "zh"  # a button, not English
 
 
@@ -69,6 +71,27 @@ def test_stock_from_words_to_nearest_stores(api):
     assert card["type"] == "product_card" and card["link_text"] == "试一试"
     assert card["link"] == api.get("/products/LIP-101", "zh")["page_url"]
     assert card["link"].startswith("http") and "/makeup" in card["link"] and "lang=zh" in card["link"]
+    assert chat_cards(dispatcher) == [{"card": "product", "sku": "LIP-101"}]  # the web chat's card
+
+
+def test_near_me_is_where_the_phone_or_the_kiosk_is(api):
+    form = stock_actions.ValidateStockForm()
+    at = {"position": {"lat": 31.2236, "lng": 121.447}, "channel": "web", "store": "xujiahui"}
+    extracted = asyncio.run(form.extract_place(CollectingDispatcher(), tracker(metadata=at), {}))
+    assert extracted == {"place": "geo:31.2236,121.447"}
+    kiosk = {"channel": "kiosk", "store": "xujiahui"}
+    assert asyncio.run(form.extract_place(CollectingDispatcher(), tracker(metadata=kiosk), {})) == {
+        "place": "store:xujiahui"
+    }
+    # a place the shopper named wins; a web chat's default store says nothing about where the shopper is
+    named = tracker(metadata=at, slots={"place": "store:jingan"})
+    assert asyncio.run(form.extract_place(CollectingDispatcher(), named, {})) == {}
+    web = {"channel": "web", "store": "jingan", "position": {"lat": "31", "lng": None}}
+    assert asyncio.run(form.extract_place(CollectingDispatcher(), tracker(metadata=web), {})) == {}
+    dispatcher, _ = run(
+        stock_actions.CheckStock(), tracker(slots={"product": "SKU:LIP-101", "place": extracted["place"]})
+    )
+    assert "静安" in said(dispatcher) and "（0 公里）" in said(dispatcher)
 
 
 def test_a_widened_search_says_the_radius_the_api_used(api):
@@ -225,6 +248,8 @@ def test_booking_takes_a_free_slot_and_confirms(api, sign_in, new_phone):
     assert code in str(api.get("/members/me/bookings", member=token))  # booked for the signed-in member
     assert slots_of(events)["slot_id"] is None  # the form is cleared for the next booking
     assert token not in str(events)
+    link_code = api.get(f"/bookings/{code}", member=token)["link_code"]
+    assert chat_cards(dispatcher) == [{"card": "booking", "code": link_code}]  # the web chat's booking card
 
 
 def test_the_service_question_offers_the_stores_services(api):
@@ -333,8 +358,31 @@ def test_store_info_and_handoff(api):
     assert said(dispatcher, "en").startswith("I couldn't find that store") and "Jing'an" in said(dispatcher, "en")
     events = [{"event": "user", "text": "我要投诉", "parse_data": {"intent": {"name": "human_handoff"}}}]
     dispatcher, _ = run(support_actions.HumanHandoff(), tracker(events=events, sender="handoff-user"))
-    assert "转接" in said(dispatcher)
-    assert any(h["sender_id"] == "handoff-user" for h in api.get("/handoffs")["handoffs"])
+    (made,) = [h for h in api.get("/handoffs")["handoffs"] if h["sender_id"] == "handoff-user"]
+    assert f"排在第 {made['position']} 位" in said(dispatcher) and f"约 {made['wait_minutes']} 分钟" in said(dispatcher)
+
+
+def test_a_closed_store_offers_a_call_back_or_a_booking(api, web_app_folder):
+    asked = {"metadata": {"channel": "kiosk", "store": "wujiaochang"}, "sender": "closed-store-user"}
+    with stack.store_closed_now(web_app_folder, "wujiaochang") as opens:
+        dispatcher, _ = run(support_actions.HumanHandoff(), tracker(slots={"lang": "en"}, **asked))
+    assert responses(dispatcher)["utter_store_closed_now"]["opens_at"] == opens
+    assert f"it opens again at {opens}" in said(dispatcher, "en")
+    assert [b["payload"] for b in buttons(dispatcher, "en")] == ["/request_callback", "/book_consultation"]
+    assert not [h for h in api.get("/handoffs")["handoffs"] if h["sender_id"] == "closed-store-user"]
+
+
+def test_a_call_back_is_for_the_signed_in_member(api, web_app_folder, sign_in, new_phone):
+    asked = {"metadata": {"store": "wujiaochang"}, "sender": "callback-user", "intent": "request_callback"}
+    dispatcher, _ = run(support_actions.RequestCallback(), tracker(**asked))
+    assert "utter_sign_in_callback" in responses(dispatcher) and "/account/sign-in" in said(dispatcher)
+    phone = new_phone()
+    signed_in = {**asked, "metadata": {**asked["metadata"], "member_token": sign_in(phone)}}
+    with stack.store_closed_now(web_app_folder, "wujiaochang"):  # a call-back is asked for when it is closed
+        dispatcher, _ = run(support_actions.RequestCallback(), tracker(**signed_in))
+    assert said(dispatcher) == response_text("utter_callback_requested", "zh")
+    (made,) = [h for h in api.get("/handoffs")["handoffs"] if h["sender_id"] == "callback-user"]
+    assert made["reason"] == "callback" and made["store"] == "wujiaochang" and made["phone"].endswith(phone[-4:])
 
 
 def test_second_fallback_in_a_row_hands_over(api):

@@ -65,7 +65,7 @@ def test_handoff_requests(session):
     first = handoffs.create(session, {"sender_id": "u1", "reason": "fallback", "lang": "en", "summary": "lost"})
     again = handoffs.create(session, {"sender_id": "u1", "reason": "asked"})
     assert again["id"] == first["id"]  # one open request per conversation
-    assert [h["sender_id"] for h in handoffs.open_requests(session)] == ["u1"]
+    assert [h["sender_id"] for h in handoffs.list_for_store(session, None)] == ["u1"]
     with pytest.raises(StoreError):
         handoffs.create(session, {"sender_id": "u2", "reason": "bored"})
     with pytest.raises(StoreError):

@@ -17,6 +17,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from ..conftest import SERVICE, STAFF
+from ..fake_assistant import fake_assistant
+from ..fake_wechat import FakeWeChat
 
 EXAMPLES = int(os.environ.get("STORELENS_FUZZ_EXAMPLES", "25"))  # per operation, mode and caller
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -45,6 +47,14 @@ def _fuzz(operation, mode: GenerationMode, headers: dict) -> None:
 
 @pytest.mark.parametrize("headers", [{}, STAFF, SERVICE], ids=["anonymous", "staff", "service"])
 def test_no_input_gets_a_server_error(app, headers):
+    # the chat and WeChat endpoints answer through an assistant and a WeChat that are up
+    with fake_assistant() as assistant, FakeWeChat() as wechat:
+        app.config["ASSISTANT_URL"] = assistant.base_url
+        wechat.configure(app)
+        _fuzz_all(app, headers)
+
+
+def _fuzz_all(app, headers: dict) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 30

@@ -2,9 +2,11 @@
 
 import io
 
+import numpy as np
 import trimesh
 
-from ..conftest import PUBLIC_URL
+from ..conftest import PUBLIC_URL, STAFF
+from ..store.test_furniture import vendor_files, zipped
 from ..tryon.test_scan import synthetic_room
 
 ROOM = {"width": 4.0, "depth": 3.5, "height": 2.7}
@@ -36,7 +38,7 @@ def test_rooms_from_dimensions_and_from_a_scan(client):
     scanned = client.post("/api/v1/rooms", data={"scan": (io.BytesIO(scan), "living-room.ply")}).get_json()
     assert abs(max(scanned["width"], scanned["depth"]) - 4.0) < 0.1 and abs(scanned["height"] - 2.6) < 0.06
     _error(client.post("/api/v1/rooms", data={"scan": (io.BytesIO(b"not a mesh"), "room.ply")}), 400, "invalid_model")
-    _error(client.post("/api/v1/rooms", data={"scan": (io.BytesIO(b"x"), "room.fbx")}), 400, "invalid_model")
+    _error(client.post("/api/v1/rooms", data={"scan": (io.BytesIO(b"x"), "room.fbx")}), 400, "unsupported_model_format")
     flat = trimesh.Trimesh(vertices=[[0, 0, 0], [1, 0, 0], [0, 0, 1]], faces=[[0, 2, 1]]).export(file_type="ply")
     _error(client.post("/api/v1/rooms", data={"scan": (io.BytesIO(flat), "room.ply")}), 422, "invalid_scan")
     _error(client.post("/api/v1/rooms", data="{", content_type="application/json"), 400, "invalid_json")
@@ -96,3 +98,53 @@ def test_cli_builds_and_imports_models(app, tmp_path):
     broken.write_bytes(b"solid x\nendsolid x\n")
     failed = runner.invoke(args=["import-model", "FUR-FJORD-CH", str(broken)])
     assert failed.exit_code == 1 and "no faces" in failed.output
+
+
+def test_staff_import_vendor_models_from_an_archive(app, client, tmp_path):
+    app.config["MODELS_DIR"] = str(tmp_path / "models")
+    upload = lambda: {"archive": (io.BytesIO(zipped(vendor_files())), "vendor.zip")}  # noqa: E731
+    assert client.post("/api/v1/furniture/imports", data=upload()).status_code == 401
+    response = client.post("/api/v1/furniture/imports?lang=en", data=upload(), headers=STAFF)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    report = response.get_json()
+    assert (report["imported"], report["scaled"], report["refused"]) == (1, 1, 3)
+    assert [r["status"] for r in report["rows"]] == ["imported", "scaled", "refused", "refused", "refused"]
+    sofa = client.get("/api/v1/furniture/VEN-SOFA-1").get_json()
+    assert [v["id"] for v in sofa["variants"]] == ["grey-linen", "green-velvet"]
+    served = client.get(sofa["variants"][1]["model_url"])
+    assert served.status_code == 200 and served.mimetype == "model/gltf-binary"
+    _error(
+        client.post("/api/v1/furniture/imports", data={"archive": (io.BytesIO(b"no"), "x.zip")}, headers=STAFF),
+        400,
+        "invalid_archive",
+    )
+    _error(client.post("/api/v1/furniture/imports", data={}, headers=STAFF), 400, "missing_field")
+
+
+def test_the_whole_room_as_one_scene_by_share_code(client):
+    plan = {"room": ROOM, "items": [{"sku": "FUR-OSLO-3S", "variant": "moss", "x": 2.0, "z": 3.0, "rotation": 180}]}
+    code = client.post("/api/v1/plans", json=plan).get_json()["code"]
+    glb = client.get(f"/api/v1/plans/{code}/scene.glb?walls=true")
+    assert glb.status_code == 200 and glb.mimetype == "model/gltf-binary"
+    scene = trimesh.load_scene(io.BytesIO(glb.data), file_type="glb")
+    assert np.allclose(scene.extents, [ROOM["width"], ROOM["height"], ROOM["depth"]], atol=1e-3)
+    page = client.get(f"/room/{code}?lang=en").get_data(as_text=True)
+    assert f"/api/v1/plans/{code}/scene.glb" in page and 'ar-modes="webxr scene-viewer quick-look"' in page
+    assert 'ar-scale="fixed"' in page and "The whole room in AR" in page
+    _error(client.get("/api/v1/plans/PNOPE/scene.glb"), 404, "plan_not_found")
+    assert client.get("/room/PNOPE").status_code == 404
+
+
+def test_cli_imports_a_vendor_folder_with_a_report(app, tmp_path):
+    folder = tmp_path / "vendor"
+    for name, data in vendor_files().items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    app.config["MODELS_DIR"] = str(tmp_path / "models")
+    result = app.test_cli_runner().invoke(args=["furniture", "import", str(folder), "--lang", "en"])
+    assert result.exit_code == 1  # some rows were refused
+    lines = result.output.splitlines()
+    assert "imported" in lines[1] and "VEN-SOFA-1" in lines[1] and "read as cm" in lines[1]
+    assert "scaled" in lines[2] and "scaled ×0.027" in lines[2]
+    assert "refused" in lines[3] and "200 × 50 × 90" in lines[3]
+    assert lines[-1] == "1 imported, 1 scaled, 3 refused"

@@ -1,9 +1,13 @@
 """The 3D viewer and the room planner in headless Chromium (software WebGL)."""
 
+import io
 import shutil
 from urllib.parse import urlsplit
 
+import numpy as np
 import pytest
+import trimesh
+from PIL import Image
 
 from webapp import create_app
 
@@ -47,14 +51,55 @@ def no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_viewer_loads_the_model_and_switches_variants(open_page):
+def _rendered(page) -> np.ndarray:
+    """The model-viewer canvas as RGB pixels."""
+    page.wait_for_timeout(600)  # the first frames after a load fade the model in
+    return np.asarray(Image.open(io.BytesIO(page.locator("#viewer").screenshot())).convert("RGB"), float)
+
+
+def test_viewer_loads_the_model_and_switching_a_variant_changes_its_colour(open_page):
     page = open_page("/furniture/FUR-OSLO-3S?lang=en")
     page.wait_for_function("document.body.dataset.modelLoaded === '1'", timeout=30000)
     assert "W 220 cm" in page.inner_text("model-viewer")
-    page.click(".variant >> nth=1")
-    page.wait_for_function("document.querySelector('#viewer').src.endsWith('--slate.glb')")
-    page.wait_for_timeout(800)
+    page.uncheck("#show-dims")  # only the model's own pixels
+    oat = _rendered(page)
+    page.click(".variant >> nth=2")  # moss velvet
+    page.wait_for_function("document.body.dataset.modelLoaded === '2'", timeout=30000)
+    moss = _rendered(page)
+    changed = np.abs(moss - oat).sum(axis=2) > 60
+    assert changed.mean() > 0.05  # the sofa, not a few pixels, changed
+    red, green, blue = moss[changed].mean(axis=0)
+    assert green > red and green > blue  # now green, as moss velvet is
+    red, green, blue = oat[changed].mean(axis=0)
+    assert red > blue  # and was warm beige before
     page.screenshot(path=str(ARTIFACTS / "furniture-viewer.png"))
+
+
+def test_the_planned_room_opens_as_one_scene_the_size_of_the_room(open_page):
+    page = open_page("/planner?lang=en")
+    page.wait_for_function("document.body.dataset.plannerReady === '1'", timeout=30000)
+    page.click("button[data-sku=FUR-OSLO-3S]")
+    page.wait_for_function("document.querySelector('#problems li.ok') !== null")
+    page.select_option("#variant", "moss")  # the finish switches live in the planner too
+    page.click("#room-ar")
+    page.wait_for_url("**/room/P*", timeout=10000)
+    page.wait_for_function("document.body.dataset.sceneLoaded === '1'", timeout=30000)
+    size = page.evaluate(
+        "(() => { const d = document.querySelector('#room-viewer').getDimensions(); return [d.x, d.y, d.z]; })()"
+    )
+    assert np.allclose(size, [4.2, 0.82, 3.6], atol=0.01)  # the room's floor, the sofa's height
+    page.check("#show-walls")
+    page.wait_for_function("document.body.dataset.sceneLoaded === '2'", timeout=30000)
+    size = page.evaluate(
+        "(() => { const d = document.querySelector('#room-viewer').getDimensions(); return [d.x, d.y, d.z]; })()"
+    )
+    assert np.allclose(size, [4.2, 2.8, 3.6], atol=0.01)
+    code = page.inner_text("#plan-code")
+    glb = page.request.get(page.url.split("/room/")[0] + f"/api/v1/plans/{code}/scene.glb")
+    scene = trimesh.load_scene(io.BytesIO(glb.body()), file_type="glb")
+    moss = (0x5B, 0x6B, 0x47)
+    assert moss in {tuple(int(c) for c in g.visual.material.baseColorFactor[:3]) for g in scene.geometry.values()}
+    page.screenshot(path=str(ARTIFACTS / "room-ar.png"))
 
 
 def test_planner_places_two_items_and_warns(open_page):

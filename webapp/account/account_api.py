@@ -4,6 +4,7 @@ from marshmallow import Schema
 
 from ..api.base import Blueprint, Text, signed_in
 from ..auth import member_token, signed_in_member
+from ..chat import assistant_client
 from ..database import db_session
 from ..i18n import request_language
 from ..limits import limiter
@@ -98,4 +99,4 @@ def my_repair(ticket_id: str):
 @blp.response(200)
 def erase_me():
     """Erase the member's personal data and sign every device out (PIPL)."""
-    return privacy.erase_member(db_session(), member_token())
+    return privacy.erase_member(db_session(), member_token(), forget=assistant_client.client().forget)

@@ -11,8 +11,10 @@ PREFIX = "/api/v1"
 
 def blueprints() -> list:
     from ..account import account_api
+    from ..chat import chat_api
     from ..furniture import furniture_api
     from ..makeup import makeup_api
+    from ..wechat import wechat_api
     from . import catalog_api, consultations_api, coupons_api, handoffs_api, repairs_api, stock_api
 
     return [
@@ -25,6 +27,8 @@ def blueprints() -> list:
         furniture_api.blp,
         makeup_api.blp,
         account_api.blp,
+        chat_api.blp,
+        wechat_api.blp,
     ]
 
 

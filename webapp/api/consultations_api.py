@@ -1,10 +1,10 @@
 from marshmallow import Schema
 
-from ..auth import optional_member, signed_in_member
+from ..auth import current_staff, optional_member, signed_in_member
 from ..database import db_session
 from ..limits import limiter
 from ..store import consultations
-from .base import Blueprint, Code, Integer, Moment, Text, signed_in
+from .base import Blueprint, Choice, Code, Integer, Moment, Text, requires, signed_in
 
 blp = Blueprint("consultations", __name__, description="Consultation services, free slots and bookings")
 
@@ -45,6 +45,10 @@ class MoveBody(OwnerBody):
 
 class BookingPath(Schema):
     code = Code(required=True)
+
+
+class StaffMovePath(BookingPath):
+    action = Choice(tuple(consultations.STAFF_MOVES), required=True)
 
 
 @blp.get("/consultations/services")
@@ -98,3 +102,12 @@ def cancel_booking(code: str, phone_last4: str | None = None):
 @blp.response(200)
 def reschedule_booking(code: str, slot_id: int, phone_last4: str | None = None):
     return consultations.reschedule(db_session(), code, slot_id, phone_last4=phone_last4, member=optional_member())
+
+
+@blp.post("/bookings/<code>/staff/<action>")
+@requires("staff")
+@blp.arguments(StaffMovePath, location="path", as_kwargs=True)
+@blp.response(200)
+def staff_move_booking(code: str, action: str):
+    """At the store: ``check_in``, ``complete`` or ``no_show`` (a console session: own store only, audited)."""
+    return consultations.staff_mark(db_session(), code, action, staff=current_staff())

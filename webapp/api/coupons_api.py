@@ -1,6 +1,6 @@
 from marshmallow import Schema
 
-from ..auth import caller_role, member_token, signed_in_member
+from ..auth import acting_role, current_staff, member_token, signed_in_member
 from ..database import db_session
 from ..store import coupons
 from .base import Blueprint, Code, Number, Text, requires
@@ -37,7 +37,7 @@ def list_campaigns():
 @blp.response(201)
 def claim_coupon(body: dict):
     # a typed phone number proves nothing: only staff, who see the shopper, may claim for one
-    staff_for_phone = body.get("phone") and not member_token() and caller_role() == "staff"
+    staff_for_phone = body.get("phone") and not member_token() and acting_role() == "staff"
     phone = body["phone"] if staff_for_phone else signed_in_member().phone
     return coupons.claim(db_session(), body["campaign"], phone)
 
@@ -55,4 +55,4 @@ def member_coupons(phone: str):
 @blp.arguments(RedeemBody)
 @blp.response(200)
 def redeem_coupon(body: dict):
-    return coupons.redeem(db_session(), body["code"], body["store"], body["order_amount"])
+    return coupons.redeem(db_session(), body["code"], body["store"], body["order_amount"], staff=current_staff())

@@ -1,8 +1,11 @@
+from flask import current_app
 from marshmallow import Schema
 
+from ..auth import current_staff, optional_member
+from ..chat.chat_api import detailed_error
 from ..database import db_session
-from ..store import handoffs
-from .base import Blueprint, Choice, Text, requires
+from ..store import StoreError, handoffs
+from .base import Blueprint, Choice, Code, Integer, Text, requires
 
 blp = Blueprint("handoffs", __name__, description="Chats handed over to a store advisor")
 
@@ -13,6 +16,25 @@ class HandoffBody(Schema):
     lang = Choice(("zh", "en"))
     reason = Choice(handoffs.REASONS)
     summary = Text(4000, min_length=1)
+    store = Code()
+
+
+class HandoffQuery(Schema):
+    store = Code()
+    status = Choice(handoffs.STATUSES)
+
+
+class HandoffPath(Schema):
+    handoff_id = Integer(required=True)
+
+
+class TakeBody(Schema):
+    advisor = Text(60, min_length=1)  # a signed-in advisor takes it under their own name
+
+
+class ReplyBody(Schema):
+    text = Text(2000, min_length=1, required=True)
+    advisor = Text(60, min_length=1)  # when given, it must be whoever took the chat
 
 
 @blp.post("/handoffs")
@@ -20,11 +42,54 @@ class HandoffBody(Schema):
 @blp.arguments(HandoffBody)
 @blp.response(201)
 def create_handoff(body: dict):
-    return handoffs.create(db_session(), body)
+    session = db_session()
+    try:
+        return handoffs.create(
+            session, body, member=optional_member(), default_store=current_app.config.get("CHAT_DEFAULT_STORE")
+        )
+    except StoreError as error:
+        if error.code != "store_closed":
+            raise
+        return detailed_error(error, opens_at=error.params["opens_at"])
 
 
 @blp.get("/handoffs")
 @requires("staff")
+@blp.arguments(HandoffQuery, location="query", as_kwargs=True)
 @blp.response(200)
-def open_handoffs():
-    return {"handoffs": handoffs.open_requests(db_session())}
+def list_handoffs(store: str | None = None, status: str = "open"):
+    return {"handoffs": handoffs.list_for_store(db_session(), store, status, staff=current_staff())}
+
+
+@blp.get("/handoffs/<handoff_id>")
+@requires("staff")
+@blp.arguments(HandoffPath, location="path", as_kwargs=True)
+@blp.response(200)
+def get_handoff(handoff_id: int):
+    return handoffs.detail(db_session(), handoff_id, staff=current_staff())
+
+
+@blp.post("/handoffs/<handoff_id>/take")
+@requires("staff")
+@blp.arguments(HandoffPath, location="path", as_kwargs=True)
+@blp.arguments(TakeBody)
+@blp.response(200)
+def take_handoff(body: dict, handoff_id: int):
+    return handoffs.take(db_session(), handoff_id, body.get("advisor"), staff=current_staff())
+
+
+@blp.post("/handoffs/<handoff_id>/reply")
+@requires("staff")
+@blp.arguments(HandoffPath, location="path", as_kwargs=True)
+@blp.arguments(ReplyBody)
+@blp.response(201)
+def reply_handoff(body: dict, handoff_id: int):
+    return handoffs.reply(db_session(), handoff_id, body["text"], body.get("advisor"), staff=current_staff())
+
+
+@blp.post("/handoffs/<handoff_id>/close")
+@requires("staff")
+@blp.arguments(HandoffPath, location="path", as_kwargs=True)
+@blp.response(200)
+def close_handoff(handoff_id: int):
+    return handoffs.close(db_session(), handoff_id, staff=current_staff())

@@ -1,8 +1,9 @@
 from marshmallow import Schema
 
+from ..auth import current_staff
 from ..database import db_session
 from ..limits import limiter
-from ..store import repairs
+from ..store import repairs, staff
 from ..store.models import REPAIR_STATUSES
 from .base import Blueprint, Choice, MomentText, Text, requires
 
@@ -41,4 +42,7 @@ def repair_status(ticket_id: str, phone_last4: str):
 @blp.arguments(EventBody)
 @blp.response(201)
 def add_repair_event(body: dict, ticket_id: str):
+    advisor = current_staff()
+    if advisor is not None:  # a console session: own store's tickets only, signed and audited
+        return staff.add_repair_event(db_session(), advisor, ticket_id, **body)
     return repairs.add_event(db_session(), ticket_id, **body)

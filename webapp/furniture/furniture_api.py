@@ -1,17 +1,18 @@
 import io
+from pathlib import Path
 
 import segno
-from flask import request, url_for
+from flask import Response, current_app, request, url_for
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
 from tryon.floorplan import WALLS
 
-from ..api.base import Blueprint, Choice, Code, Items, Number, Text, json_body
+from ..api.base import Blueprint, Choice, Code, Items, Number, Text, json_body, requires
 from ..api.catalog_api import OriginQuery, origin
 from ..database import db_session
 from ..security import public_url
-from ..store import furniture_catalog, room_plans
+from ..store import StoreError, furniture_catalog, furniture_import, room_plans
 
 blp = Blueprint("furniture_api", __name__, description="Furniture with 3D models, rooms, room plans")
 
@@ -66,6 +67,14 @@ class FitsQuery(OriginQuery):
     width = Number(0.1, 50, required=True)
     depth = Number(0.1, 50, required=True)
     height = Number(0.1, 10)
+
+
+class ImportUpload(Schema):
+    archive = Upload(required=True, metadata={"description": "ZIP: manifest.csv or manifest.json and the files"})
+
+
+class SceneQuery(Schema):
+    walls = fields.Boolean(load_default=False)
 
 
 class SkuPath(Schema):
@@ -153,3 +162,27 @@ def save_plan(plan: dict):
 def get_plan(code: str):
     plan = room_plans.get_plan(db_session(), code)
     return {**plan, **_share(plan["code"])}
+
+
+@blp.get("/plans/<code>/scene.glb")
+@blp.arguments(PlanPath, location="path", as_kwargs=True)
+@blp.arguments(SceneQuery, location="query", as_kwargs=True)
+def plan_scene(code: str, walls: bool):
+    """The saved plan's whole room as one GLB at true scale (for AR), by its share code."""
+    glb = room_plans.plan_scene(db_session(), code, Path(current_app.config["MODELS_DIR"]), walls)
+    response = Response(glb, mimetype="model/gltf-binary")
+    response.cache_control.max_age = 300
+    return response
+
+
+@blp.post("/furniture/imports")
+@requires("staff")
+@blp.doc(requestBody={"required": True, "content": {"multipart/form-data": {"schema": ImportUpload}}})
+@blp.response(200)
+def import_furniture():
+    """Vendor models in bulk (ZIP with a manifest): each row imported, scaled or refused with its reason."""
+    upload = request.files.get("archive")
+    if upload is None:
+        raise StoreError("missing_field", field="archive")
+    source = furniture_import.zip_source(upload.read())
+    return furniture_import.import_batch(db_session(), source, Path(current_app.config["MODELS_DIR"]))

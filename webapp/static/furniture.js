@@ -19,7 +19,11 @@
     });
   }
   viewer.addEventListener("camera-change", drawLines);
-  viewer.addEventListener("load", () => { drawLines(); document.body.dataset.modelLoaded = "1"; });
+  // counts the models shown (each variant is its own model), so a test can wait for the switch
+  viewer.addEventListener("load", () => {
+    drawLines();
+    document.body.dataset.modelLoaded = String(Number(document.body.dataset.modelLoaded || 0) + 1);
+  });
   document.getElementById("show-dims").addEventListener("change", (event) =>
     viewer.classList.toggle("hide-dims", !event.target.checked));
 

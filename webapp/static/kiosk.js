@@ -10,7 +10,8 @@
     if (token) {  // the server forgets this kiosk's sign-in too, so the token is worthless if copied
       fetch("/api/v1/auth/sign-out", { method: "POST", headers: { "X-Member-Token": token }, keepalive: true });
     }
-    localStorage.clear();
+    if (window.StoreLensChat) window.StoreLensChat.forget();  // widget.js: the chat on screen and its socket go now
+    localStorage.clear();  // the chat's conversation token with everything else
     sessionStorage.clear();
     location.replace(`${location.pathname}?kiosk=1`);
   }

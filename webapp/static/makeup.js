@@ -146,8 +146,7 @@
       state.stream = await navigator.mediaDevices.getUserMedia({
         video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: "user" }, audio: false });
     } catch (e) {
-      setStatus(t.no_camera);
-      $("photo").click();
+      photoMode(t.no_camera);
       return;
     }
     const video = $("video");
@@ -201,15 +200,27 @@
   }
 
   // --- photo mode -------------------------------------------------------------------------
-  $("photo").addEventListener("change", () => {
-    const file = $("photo").files[0];
+  // iOS WeChat web-views (and insecure or old browsers) have no getUserMedia: photo try-on instead
+  const cameraUsable = () => Boolean(navigator.mediaDevices && navigator.mediaDevices.getUserMedia);
+  function photoMode(reason) {
+    stopCamera();
+    $("photo-reason").textContent = reason;
+    $("photo-mode").hidden = false;
+    $("photo").closest("label").hidden = true;  // one photo button, the one that can open the camera app
+    document.body.dataset.mode = "photo";
+    setStatus("");
+  }
+  const photoChosen = (input) => () => {
+    const file = input.files[0];
     if (!file) return;
     stopCamera();
     $("stage").classList.remove("mirrored");
     state.photo = file;
     $("before-photo").src = URL.createObjectURL(file);
     renderPhoto();
-  });
+  };
+  $("photo").addEventListener("change", photoChosen($("photo")));
+  $("photo-capture").addEventListener("change", photoChosen($("photo-capture")));
   async function renderPhoto() {
     const form = new FormData();
     form.append("image", state.photo);
@@ -293,6 +304,8 @@
     }
     renderSwatches();
     await Promise.all([loadPresets(), loadStores()]);
-    $("consent").showModal();
+    if (!cameraUsable()) photoMode(t.no_camera_api);
+    else if (new URLSearchParams(location.search).get("mode") === "photo") photoMode(t.photo_asked);
+    else $("consent").showModal();
   })();
 })();

@@ -149,15 +149,26 @@ function addItem(sku, x, z, rotation = 0, variant = null, id = null) {
   const holder = new THREE.Group();
   holder.userData.id = item.id;
   holder.add(placeholder(product));
-  const url = product.variants.find((v) => v.id === item.variant).model_url;
-  loader.load(url, (gltf) => { holder.clear(); holder.add(gltf.scene); paintProblems(); });
   item.object = holder;
+  loadModel(item);
   itemGroup.add(holder);
   state.items.push(item);
   syncObject(item);
   select(item);
   checkSoon();
   return item;
+}
+
+// each variant is its own model (colour and material), swapped in live
+function loadModel(item) {
+  const url = state.catalog[item.sku].variants.find((v) => v.id === item.variant).model_url;
+  item.wantedUrl = url;
+  loader.load(url, (gltf) => {
+    if (item.wantedUrl !== url) return;  // a later pick won the race
+    item.object.clear();
+    item.object.add(gltf.scene);
+    paintProblems();
+  });
 }
 
 function syncObject(item) {
@@ -167,7 +178,9 @@ function syncObject(item) {
 
 function select(item) {
   state.selected = item;
-  ["turn-left", "turn-right", "remove"].forEach((b) => { $(b).disabled = !item; });
+  ["turn-left", "turn-right", "remove", "variant"].forEach((b) => { $(b).disabled = !item; });
+  $("variant").replaceChildren(...(item ? state.catalog[item.sku].variants.map((v) =>
+    Object.assign(new Option(name({ zh: v.name_zh, en: v.name_en }), v.id), { selected: v.id === item.variant })) : []));
   paintProblems();
 }
 
@@ -237,6 +250,12 @@ function turn(degrees) {
   syncObject(state.selected);
   checkSoon();
 }
+$("variant").addEventListener("change", () => {
+  if (!state.selected) return;
+  state.selected.variant = $("variant").value;
+  loadModel(state.selected);
+  checkSoon();
+});
 $("turn-left").addEventListener("click", () => turn(-15));
 $("turn-right").addEventListener("click", () => turn(15));
 $("remove").addEventListener("click", () => {
@@ -288,6 +307,11 @@ $("save").addEventListener("click", async () => {
   $("share").hidden = false;
   $("share").innerHTML = `<p>${t.share}: <b>${esc(saved.code)}</b></p>${saved.qr_svg}` +
     `<p><a href="${esc(saved.share_url)}">${esc(saved.share_url)}</a></p>`;
+});
+// the whole room in AR: the saved plan's share code opens the same scene on any device
+$("room-ar").addEventListener("click", async () => {
+  const saved = await postJSON("/plans", planBody());
+  window.location.assign(`/room/${encodeURIComponent(saved.code)}?lang=${lang}`);
 });
 $("walkway").addEventListener("change", checkSoon);
 $("store").addEventListener("change", checkSoon);

@@ -13,17 +13,19 @@ are masked.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from . import codes, timeutil, validate
+from ..text import BOOKING_STATUS_WORDS
+from . import audit, codes, timeutil, validate
 from .catalog import get_store, store_dict
 from .db import found, unit_of_work
 from .errors import StoreError
 from .members import mask_phone
 from .models import Booking, ConsultationService, Member, TimeSlot
+from .staff import StaffContext, require_store
 
 MAX_RANGE_DAYS = 31
 MAX_ACTIVE_BOOKINGS = 3  # upcoming confirmed bookings one member may hold
@@ -289,3 +291,74 @@ def cancel_upcoming(session: Session, member: Member, now: datetime) -> int:
         _change(session, booking, status="cancelled", cancelled_at=now)
         _release_seat(session, slot_id)
     return len(upcoming)
+
+
+# --- at the store: staff check shoppers in, complete or mark no-shows -------------------------
+
+# action: (status it moves from, status it moves to)
+STAFF_MOVES = {
+    "check_in": ("confirmed", "checked_in"),
+    "complete": ("checked_in", "completed"),
+    "no_show": ("confirmed", "no_show"),
+}
+
+
+def staff_booking_dict(booking: Booking) -> dict:
+    """What the store's staff see: the full name to greet the shopper by, the phone still masked."""
+    slot = booking.slot
+    return {
+        "code": booking.code,
+        "status": booking.status,
+        "name": booking.name,
+        "phone": mask_phone(booking.phone),
+        "service": service_dict(slot.service),
+        "store": slot.store.code,
+        "starts_at": timeutil.to_iso(slot.starts_at),
+        "ends_at": timeutil.to_iso(slot.ends_at),
+    }
+
+
+def store_day_bookings(session: Session, store_id: int, day: date) -> list[dict]:
+    """A store's bookings on ``day`` in time order, cancelled ones left out."""
+    start = datetime.combine(day, datetime.min.time())
+    query = (
+        select(Booking)
+        .join(TimeSlot, Booking.slot_id == TimeSlot.id)
+        .where(
+            TimeSlot.store_id == store_id,
+            TimeSlot.starts_at >= start,
+            TimeSlot.starts_at < start + timedelta(days=1),
+            Booking.status != "cancelled",
+        )
+        .order_by(TimeSlot.starts_at, Booking.id)
+    )
+    return [staff_booking_dict(b) for b in session.scalars(query)]
+
+
+@unit_of_work
+def staff_mark(
+    session: Session, code: object, action: str, *, staff: StaffContext | None, now: datetime | None = None
+) -> dict:
+    """Check in (on the booking's day), complete (after check-in) or mark a no-show (once started), as
+    one UPDATE conditioned on the status read; signed-in ``staff`` act for their own store only, audited."""
+    now = now or timeutil.now()
+    text = str(code or "").strip().upper()
+    booking = found(session.scalar(select(Booking).where(Booking.code == text)) if text else None, "booking_not_found")
+    require_store(staff, booking.slot.store_id)
+    source, target = STAFF_MOVES[action]
+    starts_at = booking.slot.starts_at
+    if booking.status != source:
+        raise StoreError("booking_wrong_status", 409, state=BOOKING_STATUS_WORDS[booking.status])
+    if action == "check_in" and starts_at.date() != now.date():
+        raise StoreError("booking_not_today", 409, day=f"{starts_at:%Y-%m-%d}")
+    if action == "no_show" and starts_at > now:
+        raise StoreError("booking_not_started", 409, starts_at=f"{starts_at:%H:%M}")
+    changed = session.execute(
+        update(Booking).where(Booking.id == booking.id, Booking.status == source).values(status=target)
+    ).rowcount
+    if not changed:
+        raise StoreError("booking_changed", 409)
+    if staff is not None:
+        audit.record(session, staff, f"booking_{target}", booking.code, at=now)
+    session.refresh(booking)
+    return staff_booking_dict(booking)

@@ -15,13 +15,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..text import CHANNEL_WORDS, both
-from . import timeutil, validate
+from . import audit, timeutil, validate
 from .catalog import get_store
 from .codes import new_code
 from .db import found, unit_of_work
 from .errors import StoreError
 from .members import find_member, get_or_create_member
 from .models import CouponCampaign, CouponClaim
+from .staff import StaffContext, require_store
 
 
 def campaign_dict(campaign: CouponCampaign) -> dict:
@@ -133,12 +134,20 @@ def _already_redeemed(coupon: CouponClaim) -> StoreError:
 
 @unit_of_work
 def redeem(
-    session: Session, code: object, store_code: object, order_amount: object, now: datetime | None = None
+    session: Session,
+    code: object,
+    store_code: object,
+    order_amount: object,
+    now: datetime | None = None,
+    *,
+    staff: StaffContext | None = None,
 ) -> dict:
-    """Redeem a claimed coupon at a store counter: once only, in its window, channel and spend."""
+    """Redeem a claimed coupon at a store counter: once only, in its window, channel and spend;
+    signed-in ``staff`` redeem at their own store only, and are audited."""
     now = now or timeutil.now()
     coupon = get_claim(session, code)
     store = get_store(session, store_code)
+    require_store(staff, store.id)
     amount = validate.money(order_amount, "order_amount")
     campaign = coupon.campaign
     if coupon.status == "redeemed":
@@ -156,6 +165,8 @@ def redeem(
     if not won:
         session.rollback()
         raise _already_redeemed(get_claim(session, code))
+    if staff is not None:
+        audit.record(session, staff, "coupon_redeemed", coupon.code, at=now, order_amount=float(amount))
     session.refresh(coupon)
     return {
         **claim_dict(coupon, now),

@@ -4,19 +4,46 @@ furniture answers, and "what fits here". Geometry is ``tryon``; this adds the ca
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from pathlib import Path
 
+import trimesh
+from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tryon import floorplan, model_import, parametric
 
+from ..text import both, translate
 from . import stock
 from .catalog import product_dict
 from .errors import StoreError
 from .models import Product
 
-PROBLEM_STATUS = {"invalid_model": 400, "empty_model": 422, "model_too_complex": 413, "model_size_mismatch": 422}
+# what each refusal of tryon.model_import answers with
+PROBLEM_STATUS = {
+    "unsupported_model_format": 400,
+    "invalid_model": 400,
+    "model_not_finite": 400,
+    "invalid_declared_size": 400,
+    "empty_model": 422,
+    "model_too_complex": 413,
+    "model_size_mismatch": 422,
+}
+
+
+def model_problem(error: model_import.ModelInputError) -> StoreError:
+    """The store's error for a refused model, with the importer's numbers as message params."""
+    params = {**error.params}
+    if "axis" in params:
+        params["axis"] = both_pair(f"axis_{params['axis']}")
+    return StoreError(error.code, PROBLEM_STATUS[error.code], **params)
+
+
+def both_pair(key: str) -> tuple[str, str]:
+    """A message as a (zh, en) pair, to fill into another message in either language."""
+    return (translate(key, "zh"), translate(key, "en"))
 
 
 # --- models ------------------------------------------------------------------------------
@@ -27,17 +54,30 @@ def model_name(sku: str, variant: str) -> str:
     return f"{sku.lower()}--{variant}.glb"
 
 
+def write_files(models_dir: Path, files: dict[str, bytes]) -> list[str]:
+    """All the files or none: each is written beside its place first, then all are moved in."""
+    models_dir.mkdir(parents=True, exist_ok=True)
+    staged = {name: models_dir / f".{name}.{uuid.uuid4().hex}.part" for name in files}
+    try:
+        for name, path in staged.items():
+            path.write_bytes(files[name])
+        for name, path in staged.items():
+            os.replace(path, models_dir / name)
+    finally:
+        for path in staged.values():
+            path.unlink(missing_ok=True)
+    return list(files)
+
+
 def _write_variants(product: Product, models_dir: Path, glb_for_variant) -> list[str]:
     """One GLB per variant, and the first variant again under the product's own model file."""
-    models_dir.mkdir(parents=True, exist_ok=True)
-    written = []
+    files: dict[str, bytes] = {}
     for index, variant in enumerate(product.variants):
         glb = glb_for_variant(variant)
-        names = [model_name(product.sku, variant["id"])] + ([product.model_file] if index == 0 else [])
-        for name in names:
-            (models_dir / name).write_bytes(glb)
-            written.append(name)
-    return written
+        files[model_name(product.sku, variant["id"])] = glb
+        if index == 0:
+            files[product.model_file] = glb
+    return write_files(models_dir, files)
 
 
 def build_catalog_models(session: Session, spec_file: Path, models_dir: Path) -> list[str]:
@@ -61,6 +101,13 @@ def build_catalog_models(session: Session, spec_file: Path, models_dir: Path) ->
     return written
 
 
+def variant_glb(scene: trimesh.Scene, variant: dict, texture: Image.Image | None = None) -> bytes:
+    """The model in one variant: recoloured (or retextured) unless the variant keeps the model's own look."""
+    if variant.get("keep_look"):
+        return model_import.to_glb(scene)
+    return model_import.to_glb(model_import.recoloured(scene, variant["color_hex"], variant.get("material"), texture))
+
+
 def import_vendor_model(
     session: Session,
     sku: object,
@@ -71,22 +118,35 @@ def import_vendor_model(
     depth: float | None = None,
     height: float | None = None,
 ) -> dict:
-    """A retailer's own model for a SKU, at the catalog's (or the given) true size."""
+    """A retailer's own model for a SKU, at the catalog's (or the given) true size, one GLB per
+    variant in the variant's colour."""
     product = furniture_product(session, sku)
     size = [width or product.width_m, depth or product.depth_m, height or product.height_m]
     try:
-        glb, report = model_import.import_model(data, file_type, *size)
+        scene, report = model_import.prepare(data, file_type, *size)
     except model_import.ModelInputError as error:
-        raise StoreError(error.code, PROBLEM_STATUS[error.code], reason=error.reason) from None
-    files = _write_variants(product, models_dir, lambda _variant: glb)
+        raise model_problem(error) from None
+    files = _write_variants(product, models_dir, lambda variant: variant_glb(scene, variant))
+    return {"sku": product.sku, "files": files, **report_dict(report)}
+
+
+def report_dict(report: model_import.ImportReport) -> dict:
+    """The importer's figures, and what it did in both languages."""
+    axis = both_pair(f"axis_{report.deviation_axis}")
+    cm = round(report.deviation_m * 100, 1)
     return {
-        "sku": product.sku,
-        "files": files,
         "unit": report.unit,
+        "scale": round(report.scale, 6),
         "z_up": report.z_up,
+        "turned": report.turned,
         "faces_in": report.faces_in,
         "faces_out": report.faces_out,
+        "bytes_in": report.bytes_in,
         "extents_m": report.extents,
+        "deviation_cm": cm,
+        "note": both("import_unit", unit=report.unit, cm=cm, axis=axis)
+        if report.unit
+        else both("import_scaled", scale=f"{report.scale:.4g}", cm=cm, axis=axis),
     }
 
 

@@ -259,6 +259,61 @@ class Booking(Base):
     slot: Mapped[TimeSlot] = relationship()
 
 
+STAFF_ROLES = ("advisor", "store_manager")
+
+
+class StaffAccount(Base):
+    """A store advisor or manager who signs in to the console; only an argon2 hash of the password is kept."""
+
+    __tablename__ = "staff_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)  # lower case
+    name: Mapped[str] = mapped_column(String(60))
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # part of the console session's id: a new one (password reset, disabling) ends every open session
+    session_key: Mapped[str] = mapped_column(String(32))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    failures_since: Mapped[datetime | None] = mapped_column(DateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    store: Mapped[Store] = relationship()
+
+    __table_args__ = (CheckConstraint("role IN ('advisor', 'store_manager')", name="ck_staff_role"),)
+
+
+class StaffLoginAddress(Base):
+    """Failed console sign-ins per client address, so one address cannot try many accounts."""
+
+    __tablename__ = "staff_login_addresses"
+
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    failures_since: Mapped[datetime | None] = mapped_column(DateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class AuditEntry(Base):
+    """Who did what for which store, when: redemptions, repair steps, check-ins, replies, staff changes."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_accounts.id"))
+    staff_name: Mapped[str] = mapped_column(String(60))  # as it was then
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    action: Mapped[str] = mapped_column(String(30))
+    subject: Mapped[str] = mapped_column(String(60))  # coupon code, ticket id, booking code, username
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (Index("ix_audit_store_id", "store_id", "id"),)
+
+
 class Look(Base):
     """A makeup look: a preset (``key`` set) or one a member saved with consent."""
 
@@ -310,5 +365,75 @@ class HandoffRequest(Base):
     lang: Mapped[str] = mapped_column(String(2))
     reason: Mapped[str] = mapped_column(String(30))  # asked, fallback, verification_failed
     summary: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default="open")  # open, claimed, closed
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open, taken, closed
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    # the chat it came from (its transcript); erased with the conversation
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("chat_conversations.id", ondelete="CASCADE", name="fk_handoff_conversation"), index=True
+    )
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id", name="fk_handoff_store"), index=True)
+    callback_phone: Mapped[str | None] = mapped_column(String(20))  # reason "callback": the member's number
+    taken_by: Mapped[str | None] = mapped_column(String(60))
+    taken_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    store: Mapped[Store | None] = relationship()
+
+
+CHAT_STATES = ("assistant", "advisor")
+CHAT_AUTHORS = ("shopper", "assistant", "advisor", "system")
+
+
+class ChatConversation(Base):
+    """A shopper's chat: anonymous (opened by its signed public id), a member's own, or an outside key (WeChat)."""
+
+    __tablename__ = "chat_conversations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), unique=True)
+    external_key: Mapped[str | None] = mapped_column(String(120), unique=True)  # e.g. "wx:<openid>"
+    channel: Mapped[str] = mapped_column(String(20))
+    lang: Mapped[str] = mapped_column(String(2))
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
+    state: Mapped[str] = mapped_column(String(10), default="assistant")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    store: Mapped[Store | None] = relationship()
+
+
+class ChatMessage(Base):
+    """One message; its id is the client's cursor. ``body`` holds the Message fields other than id, author, at."""
+
+    __tablename__ = "chat_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("chat_conversations.id", ondelete="CASCADE"))
+    author: Mapped[str] = mapped_column(String(10))
+    body: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_chat_messages_conversation_id", "conversation_id", "id"),)
+
+
+class ChatWatch(Base):
+    """A repair ticket the shopper asked about in this chat: its status changes are posted there."""
+
+    __tablename__ = "chat_watches"
+
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("chat_conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("repair_tickets.id"), primary_key=True, index=True)
+
+
+class WechatIdentity(Base):
+    """A WeChat user of the mini-program, by the openid code2Session gave; the session_key is never kept."""
+
+    __tablename__ = "wechat_identities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    openid: Mapped[str] = mapped_column(String(64), unique=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -15,7 +15,7 @@ from sqlalchemy import case, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..text import both
-from . import codes, timeutil
+from . import chat, codes, timeutil
 from .db import found, unit_of_work
 from .errors import StoreError
 from .models import REPAIR_STATUSES, Member, RepairEvent, RepairTicket
@@ -140,4 +140,5 @@ def add_event(
     )
     session.flush()
     session.refresh(ticket)
+    chat.notify_repair(session, ticket)
     return ticket_dict(ticket)

@@ -6,18 +6,20 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 
+import trimesh
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tryon import floorplan, model_import, scan
+from tryon import floorplan, model_import, room_scene, scan
 
 from ..text import both
 from . import stock, timeutil, validate
 from .codes import new_code
 from .db import found, unit_of_work
 from .errors import StoreError
-from .furniture_catalog import PROBLEM_STATUS, furniture_product
+from .furniture_catalog import furniture_product, model_name, model_problem
 from .models import Product, RoomPlan
 
 MAX_ITEMS = 60  # a room holds far fewer; each answer stays small (pairs of items are checked)
@@ -83,7 +85,7 @@ def room_from_scan(data: bytes, file_type: str) -> dict:
     try:
         scanned = scan.room_from_scan(model_import.load_mesh(data, file_type.lower().lstrip(".")))
     except model_import.ModelInputError as error:
-        raise StoreError(error.code, PROBLEM_STATUS[error.code], reason=error.reason) from None
+        raise model_problem(error) from None
     except ValueError as error:
         raise StoreError("invalid_scan", 422, reason=str(error)) from None
     room = floorplan.Room(round(scanned.width, 2), round(scanned.depth, 2), round(scanned.height, 2))
@@ -214,12 +216,16 @@ def save_plan(session: Session, body: dict, now: datetime | None = None) -> dict
     return {"code": plan.code, "room": plan.room, "items": plan.items, "created_at": timeutil.to_iso(plan.created_at)}
 
 
-def get_plan(session: Session, code: object) -> dict:
-    plan = found(
+def _saved(session: Session, code: object) -> RoomPlan:
+    return found(
         session.scalar(select(RoomPlan).where(RoomPlan.code == str(code or "").strip().upper())),
         "plan_not_found",
         plan=code,
     )
+
+
+def get_plan(session: Session, code: object) -> dict:
+    plan = _saved(session, code)
     checked = check_plan(session, {"room": plan.room, "items": plan.items})
     return {
         "code": plan.code,
@@ -228,3 +234,29 @@ def get_plan(session: Session, code: object) -> dict:
         "created_at": timeutil.to_iso(plan.created_at),
         **checked,
     }
+
+
+# --- the whole room as one scene -----------------------------------------------------------
+
+
+def plan_scene(session: Session, code: object, models_dir: Path, with_walls: bool = False) -> bytes:
+    """A saved plan as one GLB at true scale: every item in its variant at its place and turn, the
+    floor outline and optionally the walls (the room's bounds are the scene's)."""
+    plan = _saved(session, code)
+    room = parse_room(plan.room)
+    products = {p.sku: p for _item, p, _variant in _plan_items(session, plan.items)}
+    placed, sizes = [], {}
+    for raw in plan.items:
+        product = products[raw["sku"]]
+        variant = raw.get("variant") or (product.variants[0]["id"] if product.variants else None)
+        key = model_name(product.sku, variant) if variant else product.model_file
+        colour = next((v["color_hex"] for v in product.variants if v["id"] == variant), "#BDB6AE")
+        sizes[key] = (product.width_m, product.depth_m, product.height_m, colour)
+        placed.append(room_scene.Placed(key, raw["x"], raw["z"], raw.get("rotation", 0.0), raw.get("elevation", 0.0)))
+
+    def model(key: str) -> trimesh.Scene:
+        path = models_dir / key
+        # a model not yet built still stands in the room as a box of its true size
+        return room_scene.load_glb(path.read_bytes()) if path.is_file() else room_scene.placeholder(*sizes[key])
+
+    return room_scene.to_glb(room_scene.room_scene(room, placed, model, with_walls))
