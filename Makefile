@@ -20,6 +20,9 @@ export RASA_TRACKER_DB ?= $(CURDIR)/instance/rasa-tracker.db
 export RASA_TRACKER_URL ?=
 export RASA_TRACKER_USER ?=
 export RASA_TRACKER_PASSWORD ?=
+# the web app's chat proxy: where Rasa answers, and its tracker (erased with a shopper's chat)
+export STORELENS_ASSISTANT_URL ?= http://$(HOST):$(RASA_PORT)
+export STORELENS_ASSISTANT_TRACKER_URL ?= $(if $(filter sqlite,$(RASA_TRACKER_DIALECT)),sqlite:///$(RASA_TRACKER_DB),)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 APP_REQUIREMENTS := webapp/requirements.txt webapp/requirements-mediapipe.txt tests/requirements.txt
@@ -117,6 +120,8 @@ run: setup train
 	@echo "  Furniture in 3D/AR  http://$(HOST):$(WEB_PORT)/furniture/FUR-OSLO-3S"
 	@echo "  Room planner        http://$(HOST):$(WEB_PORT)/planner"
 	@echo "  Member sign-in      http://$(HOST):$(WEB_PORT)/account/sign-in   (SMS codes go to this log in development)"
+	@echo "  Shopper chat        http://$(HOST):$(WEB_PORT)/chat   (the page the WeChat mini-program opens)"
+	@echo "  Advisor console     http://$(HOST):$(WEB_PORT)/advisor   (first account: flask --app webapp staff create, see README)"
 	@echo "  JSON API            http://$(HOST):$(WEB_PORT)/api/v1/stores"
 	@echo "  Rasa assistant      http://$(HOST):$(RASA_PORT)/webhooks/rest/webhook"
 	@echo "  Action server       http://127.0.0.1:$(ACTIONS_PORT)/health   (loopback; Rasa only)"

@@ -16,6 +16,7 @@ PAGES = {  # path → what shows once the page's script has run
     "/planner": "canvas",
     "/furniture/FUR-OSLO-3S": "model-viewer",
     "/account/sign-in": "[data-sign-in] [data-phone]",
+    "/chat": "storelens-chat",
 }
 
 

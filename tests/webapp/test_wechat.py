@@ -290,6 +290,20 @@ def test_wxbridge_trades_the_wx_token_for_the_chat(site):
     )
 
 
+def test_the_chat_page_continues_the_wechat_users_conversation(site):
+    base, browser, wechat = site
+    token = requests.post(f"{base}/api/v1/wechat/session", json={"code": wechat.login("o-chat-page")}).json()["token"]
+    page = phone_page(browser, "window.__wxjs_environment = 'miniprogram';")
+    page.goto(f"{base}/chat?channel=miniprogram&wx={token}")
+    key = f"storelens-chat:{base}"
+    page.wait_for_function(f"() => localStorage.getItem({key!r})")
+    kept = page.evaluate(f"localStorage.getItem({key!r})")
+    again = requests.post(f"{base}/api/v1/wechat/session", json={"code": wechat.login("o-chat-page")}).json()["token"]
+    entered = requests.post(f"{base}/api/v1/wechat/enter", json={"token": again}).json()["conversation"]
+    history = requests.get(f"{base}/api/v1/chat/history", headers={"X-Chat-Conversation": kept}).json()
+    assert history["conversation"] == entered  # the widget holds the WeChat user's own chat
+
+
 def test_wxbridge_outside_wechat_leaves_links_alone(site):
     base, browser, _ = site
     page = phone_page(browser, "")
