@@ -197,6 +197,17 @@ def test_widget_works_on_a_hostile_shop_page_of_another_origin(site, open_page):
     assert widget(page, ".replies").count() == 0  # already answered: no stale quick replies
 
 
+def test_position_goes_along_only_when_the_shopper_allowed_it(site, open_page):
+    where = {"latitude": 31.2243, "longitude": 121.4456}
+    for granted, expected in (([], None), (["geolocation"], {"lat": 31.2243, "lng": 121.4456})):
+        page = open_page(site.base + "/", permissions=granted, geolocation=where)
+        open_widget(page)
+        say(page, "附近哪里有货")
+        widget(page, ".from-assistant p").filter(has_text="echo: 附近哪里有货").last.wait_for()
+        sent = [body for body in site.fake.received if body["message"] == "附近哪里有货"][-1]
+        assert sent["metadata"].get("position") == expected  # never asked for: the widget does not prompt
+
+
 def test_widget_on_a_phone_is_full_screen_and_keyboard_usable(site, open_page):
     page = open_page(site.shop + "/", "phone", is_mobile=True, has_touch=True)
     launcher = widget(page, ".launcher")

@@ -334,6 +334,20 @@
     send(text);
   }
 
+  // "near me" answers use the shopper's position only when they already allowed this site to know it:
+  // the widget never prompts (the shop's page may), and a refusal or a slow fix just leaves it out
+  async function knownPosition() {
+    try {
+      const permission = await navigator.permissions.query({ name: "geolocation" });
+      if (permission.state !== "granted") return null;
+      const fix = await new Promise((resolve, reject) =>
+        navigator.geolocation.getCurrentPosition(resolve, reject, { timeout: 2000, maximumAge: 600000 }));
+      return { lat: fix.coords.latitude, lng: fix.coords.longitude };
+    } catch {
+      return null;
+    }
+  }
+
   async function send(text, title = null) {
     const pending = bubble("shopper", title || text);
     pending.classList.add("pending");
@@ -343,6 +357,8 @@
     setWaiting(1);
     const body = { message: text, locale: lang, channel: channel() };
     if (opts.store) body.store = opts.store;
+    const position = await knownPosition();
+    if (position) body.position = position;
     try {
       const answer = await call("POST", {}, body);
       pending.remove();
