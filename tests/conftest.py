@@ -12,10 +12,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 
 from webapp import PROJECT_ROOT, create_app
-from webapp.store import Database, furniture_catalog, migrate, seed
+from webapp.store import Database, furniture_catalog, migrate, seed, staff
 
 from .pgserver import PostgresServer, find_bindir
 
@@ -140,3 +141,9 @@ def member(client) -> dict:
 
 # tests/assistant run in the Rasa environment (Python 3.10), by their own pytest call
 collect_ignore = ["assistant"]
+
+
+@pytest.fixture(autouse=True)
+def quick_hashes(monkeypatch):
+    """Cheap argon2 parameters for staff passwords: the tests check the rules, not the hash's cost."""
+    monkeypatch.setattr(staff, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))

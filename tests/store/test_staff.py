@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from webapp.store import consultations, coupons, staff, timeutil
@@ -14,12 +13,6 @@ from .test_concurrency import _race
 
 PASSWORD = "correct horse battery"
 ADDRESS = "203.0.113.7"
-
-
-@pytest.fixture(autouse=True)
-def quick_hashes(monkeypatch):
-    """Cheap argon2 parameters: the tests check the rules, not the hash's cost."""
-    monkeypatch.setattr(staff, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 def _create(session, username="li.na", store="jingan", role="advisor", name="李娜", **kwargs) -> dict:

@@ -1,13 +1,11 @@
 """The advisor console: staff sign-in sessions, CSRF, idle timeout, store scope on staff calls, audit pages."""
 
-import re
 import shutil
 import time
 from datetime import datetime
 
 import itsdangerous
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select, update
 
 from webapp import create_app
@@ -16,35 +14,7 @@ from webapp.store.models import Store, TimeSlot
 
 from ..browser import ARTIFACTS, CHROMIUM_FLAGS
 from ..conftest import SERVICE, STAFF, sign_in
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(autouse=True)
-def quick_hashes(monkeypatch):
-    """Cheap argon2 parameters: the tests check the rules, not the hash's cost."""
-    monkeypatch.setattr(staff, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-
-
-def add_staff(app, username: str, store: str = "jingan", role: str = "advisor", name: str = "李娜") -> dict:
-    with app.extensions["store_db"].session() as session:
-        return staff.create_account(session, username, name, store, role, PASSWORD)
-
-
-def csrf_token(page: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-
-
-def post_sign_in(client, username: str, password: str = PASSWORD, lang: str = "zh", **kwargs):
-    token = csrf_token(client.get(f"/advisor/login?lang={lang}").get_data(as_text=True))
-    form = {"csrf_token": token, "username": username, "password": password}
-    return client.post(f"/advisor/login?lang={lang}", data=form, **kwargs)
-
-
-def signed_in(client, username: str) -> dict:
-    """Sign in; the headers a console page's script sends on state-changing API calls."""
-    assert post_sign_in(client, username).status_code == 302
-    return {"X-CSRFToken": csrf_token(client.get("/advisor/").get_data(as_text=True))}
+from ..staff_session import PASSWORD, add_staff, post_sign_in, signed_in
 
 
 @pytest.fixture
