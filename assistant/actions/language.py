@@ -1,5 +1,6 @@
-"""Which language to answer in: the language the web app's chat sent (``metadata.lang``, or a
-widget's ``locale``) if any, else the message's script.
+"""Which language to answer in: the script the shopper wrote in; when the message has none (digits,
+emoji, a button), the conversation's language so far, else the page's (``metadata.lang`` from the web
+app's chat, or a widget's ``locale``). English typed on a Chinese page gets English.
 
 The words themselves live in domain.yml, one variation per language chosen by the ``lang`` slot.
 """
@@ -14,13 +15,13 @@ LATIN = re.compile(r"[A-Za-z]{2,}")
 
 def detect(text: str, metadata: dict | None = None, previous: str | None = None) -> str:
     given = metadata or {}
-    locale = str(given.get("lang") or given.get("locale") or "")
-    if locale[:2] in ("zh", "en"):
-        return locale[:2]
-    if (text or "").startswith("/"):  # a button's payload ("/claim_coupon{...}"): not the shopper's words
-        return previous or "zh"
-    if CJK.search(text or ""):
+    page = str(given.get("lang") or given.get("locale") or "")[:2]
+    fallback = previous or (page if page in ("zh", "en") else "zh")
+    text = text or ""
+    if text.startswith("/"):  # a button's payload ("/claim_coupon{...}"): not the shopper's words
+        return fallback
+    if CJK.search(text):
         return "zh"
-    if LATIN.search(text or ""):
+    if LATIN.search(text):
         return "en"
-    return previous or "zh"  # "5678", "R-20417": keep the conversation's language
+    return fallback  # "5678", "R-20417", "👍": keep the conversation's language

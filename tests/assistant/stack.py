@@ -38,10 +38,19 @@ HOST = "127.0.0.1"
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # the stores' clock
 
 
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+    """A free loopback port not handed out before: a port is chosen before its server binds it (Rasa's
+    before the web app that calls it starts), and the system may offer the same free port twice."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind((HOST, 0))
+            port = sock.getsockname()[1]
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
 
 
 def procfile_command(name: str) -> str:
@@ -241,10 +250,13 @@ class Assistant:
 
 
 @contextmanager
-def assistant_stack(api_url: str, folder: Path, address: AssistantAddress | None = None) -> Iterator[Assistant]:
+def assistant_stack(
+    api_url: str, folder: Path, address: AssistantAddress | None = None, env: dict | None = None
+) -> Iterator[Assistant]:
     """The action server and Rasa with the trained model, started from the Procfile's lines (Rasa at
-    ``address`` when given, with its tracker in ``address.folder``; else in ``folder`` on a free port)."""
-    if not MODEL.exists():
+    ``address`` when given, with its tracker in ``address.folder``; else in ``folder`` on a free port).
+    ``env`` overrides their environment (e.g. RASA_MODEL, RASA_REDIS_URL, the tracker store's)."""
+    if not Path((env or {}).get("RASA_MODEL", MODEL)).exists():
         raise RuntimeError("train the assistant first (make train)")
     address = address or AssistantAddress(folder, free_port())
     actions_port = free_port()
@@ -264,6 +276,7 @@ def assistant_stack(api_url: str, folder: Path, address: AssistantAddress | None
         "RASA_TRACKER_URL": "",
         "RASA_TRACKER_USER": "",
         "RASA_TRACKER_PASSWORD": "",
+        **(env or {}),
     }
     commands = {name: procfile_command(name) for name in ("actions", "rasa")}
     actions_url, logs = (
@@ -286,7 +299,9 @@ def assistant_stack(api_url: str, folder: Path, address: AssistantAddress | None
 
 
 @contextmanager
-def assistant(api_url: str, folder: Path, address: AssistantAddress | None = None) -> Iterator[str]:
+def assistant(
+    api_url: str, folder: Path, address: AssistantAddress | None = None, env: dict | None = None
+) -> Iterator[str]:
     """As ``assistant_stack``; yields the REST webhook URL."""
-    with assistant_stack(api_url, folder, address) as started:
+    with assistant_stack(api_url, folder, address, env) as started:
         yield started.webhook

@@ -32,8 +32,10 @@ def test_language_follows_the_message_or_the_widget():
     assert detect("静安店几点关门") == "zh"
     assert detect("is the Oslo sofa in stock") == "en"
     assert detect("5678", previous="en") == "en"
-    assert detect("hello", {"locale": "zh-CN"}) == "zh"
-    assert detect("你好", {"lang": "en", "channel": "web"}) == "en"  # the web app's chat says the page's language
+    assert detect("hello", {"locale": "zh-CN"}) == "en"  # English typed on a Chinese page gets English
+    assert detect("你好", {"lang": "en", "channel": "web"}) == "zh"
+    assert detect("88", {"lang": "en", "channel": "web"}) == "en"  # no script: the page's language
+    assert detect("88", {"lang": "en"}, previous="zh") == "zh"  # ... unless the conversation has one
     assert detect('/claim_coupon{"coupon_code": "NEW50"}', previous="zh") == "zh"  # a button, not English
 
 

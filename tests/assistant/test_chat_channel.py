@@ -96,9 +96,11 @@ def test_a_greeting_answers_with_text_and_buttons(chat_api):
     assert greeting["buttons"][0]["title"] == "查库存"
 
 
-def test_english_comes_from_the_chat_locale(chat_api):
+def test_answers_come_in_the_language_the_shopper_writes(chat_api):
     shopper = Shopper(chat_api, "en")
-    chat = shopper.say("你好")  # the page is in English: so is the answer
+    chat = shopper.say("你好")  # Chinese typed on an English page gets Chinese
+    assert replies(chat)[0]["text"] == response_text("utter_greet", "zh")
+    chat = shopper.say("hello")
     assert replies(chat)[0]["text"] == response_text("utter_greet", "en")
     assert replies(chat)[0]["buttons"][0]["title"] == "Check stock"
     # a greeting button's payload goes back as the message and starts the task

@@ -69,6 +69,13 @@ def test_closed_store_offers_a_call_back(client, clock):
     assert callback.status_code == 201 and callback.get_json()["phone"] == "136****0177"
     listed = client.get("/api/v1/handoffs?store=jingan", headers=STAFF).get_json()["handoffs"]
     assert listed[0]["phone"] == "136****0177" and listed[0]["reason"] == "callback"
+    with client.application.extensions["store_db"].session() as session:  # until someone takes the call-back,
+        state = session.scalar(select(ChatConversation.state).where(ChatConversation.public_id == sender[5:]))
+    assert state == "assistant"  # the assistant still answers the chat
+    client.post(f"/api/v1/handoffs/{callback.get_json()['id']}/take", json={"advisor": "Wang"}, headers=STAFF)
+    with client.application.extensions["store_db"].session() as session:
+        state = session.scalar(select(ChatConversation.state).where(ChatConversation.public_id == sender[5:]))
+    assert state == "advisor"
 
 
 def test_chat_and_handoff_routes_are_in_the_openapi(client):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, current_app, g, jsonify, request
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
 from marshmallow import Schema, fields
@@ -128,10 +128,10 @@ def _clean(message: str) -> str:
 @blp.arguments(ChatBody)
 @blp.response(200)
 def post_message(body: dict):
+    lang = g.lang = body.get("locale") or request_language()  # the refusals below speak it too
     text = _clean(body["message"])
     session = db_session()
     member = optional_member()
-    lang = body.get("locale") or request_language()
     store_code = body.get("store") or None
     store = catalog.get_store(session, store_code) if store_code else None
     conversation = chat.open_conversation(

@@ -178,7 +178,7 @@ def create(
         callback_phone=member.phone if reason == "callback" and member else None,
     )
     session.add(request)
-    if conversation is not None:
+    if conversation is not None and reason != "callback":  # a call-back waits for a call; the assistant stays
         conversation.state = "advisor"
     session.flush()
     return handoff_dict(session, request, now)
@@ -247,6 +247,7 @@ def take(
         raise StoreError("handoff_taken", 409, advisor=request.taken_by)
     conversation = _conversation(session, request)
     if conversation is not None:
+        conversation.state = "advisor"  # (a call-back's chat was still with the assistant)
         chat.notice(session, conversation, "chat_advisor_joined", advisor=advisor)
     if staff is not None:
         audit.record(session, staff, "handoff_take", request.id, at=now)

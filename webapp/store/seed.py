@@ -47,6 +47,7 @@ def seed(session: Session, seed_dir: Path, today: date | None = None) -> dict[st
     """Insert every seed table; returns row counts. The database must be empty."""
     today = today or timeutil.now().date()
     now = datetime.combine(today, time(9, 0))
+    stocked = min(now, timeutil.now())  # stock counts are never newer than the clock, or real syncs look stale
     stores = {s["code"]: Store(**s) for s in _load(seed_dir, "stores.json")}
     session.add_all(stores.values())
     products = [Product(**{**p, "price": Decimal(str(p["price"]))}) for p in _load(seed_dir, "products.json")]
@@ -58,7 +59,7 @@ def seed(session: Session, seed_dir: Path, today: date | None = None) -> dict[st
         for product in products:
             rng = random.Random(f"{store.code}:{product.sku}")
             quantity = 0 if rng.random() < 0.15 else rng.randint(1, 25)
-            updated = now - timedelta(minutes=rng.randint(5, 36 * 60))
+            updated = stocked - timedelta(minutes=rng.randint(5, 36 * 60))
             inventory.append(Inventory(store_id=store.id, sku=product.sku, quantity=quantity, updated_at=updated))
     session.add_all(inventory)
 
