@@ -7,7 +7,11 @@ Redis URL so that several workers or hosts share one count.
 from __future__ import annotations
 
 import math
+import threading
 import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import Flask, request
 from flask_limiter import Limiter
@@ -38,3 +42,27 @@ def retry_after() -> int:
 def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
+
+
+class OpenSockets:
+    """WebSockets (try-on streams, live chats) open per client address in this server process."""
+
+    def __init__(self) -> None:
+        self._open: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def held(self, client: str, limit: int) -> Iterator[bool]:
+        """Yields whether ``client`` may have one more socket, and counts it while it is open."""
+        with self._lock:
+            allowed = self._open[client] < limit
+            if allowed:
+                self._open[client] += 1
+        try:
+            yield allowed
+        finally:
+            if allowed:
+                with self._lock:
+                    self._open[client] -= 1
+                    if not self._open[client]:
+                        del self._open[client]

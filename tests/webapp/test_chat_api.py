@@ -159,6 +159,19 @@ def test_live_socket_pushes_an_advisor_reply(app, client, rasa, server):
         refused.close()
 
 
+def test_one_address_keeps_a_bounded_number_of_live_sockets(app, server):
+    app.config["CHAT_SOCKETS_PER_CLIENT"] = 2
+    held = [Client.connect(f"{server}/api/v1/chat/live") for _ in range(2)]
+    try:
+        third = Client.connect(f"{server}/api/v1/chat/live?lang=en")
+        error = json.loads(third.receive(timeout=10))["error"]
+        assert error["code"] == "too_many_chats" and "chat" in error["message"]
+        third.close()
+    finally:
+        for ws in held:
+            ws.close()
+
+
 def test_cors_only_for_configured_origins(db_url, models_dir):
     app = create_app(
         {

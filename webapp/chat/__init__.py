@@ -8,6 +8,8 @@ from flask import Blueprint, Flask, Response, request
 from flask_cors import CORS
 from flask_sock import Sock
 
+from ..limits import OpenSockets
+
 bp = Blueprint("chat", __name__)
 sock = Sock()  # routes only: flask-sock needs no app state when given the blueprint
 
@@ -21,6 +23,7 @@ DEFAULTS = {
     "CHAT_ADDRESS_RATE_LIMIT": "120 per minute",  # per client address (a shop's kiosks share one)
     "CHAT_POLL_SECONDS": 1.0,
     "CHAT_IDLE_SECONDS": 600,
+    "CHAT_SOCKETS_PER_CLIENT": 20,
 }
 
 from . import assistant_client, chat_api, chat_live, chat_pages  # noqa: E402,F401  (routes)
@@ -37,6 +40,7 @@ def init_app(app: Flask) -> None:
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     app.extensions["assistant_client"] = assistant_client.AssistantClient(app.config)
+    app.extensions["chat_sockets"] = OpenSockets()
     origins = str(app.config["CHAT_ORIGINS"] or "").split()
     if origins:
         CORS(

@@ -3,7 +3,8 @@
 The client's first frame is ``{conversation?, member_token?, after}`` (no secret in the URL);
 the server then pushes ``{messages, state, handoff}`` whenever messages newer than the cursor
 exist. It reads the database about every CHAT_POLL_SECONDS, so a reply written by any worker
-process reaches every socket. A socket with nothing new either way for CHAT_IDLE_SECONDS closes.
+process reaches every socket. A socket with nothing new either way for CHAT_IDLE_SECONDS closes, and
+a client address keeps at most CHAT_SOCKETS_PER_CLIENT open per server process (a shop's kiosks share one).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from simple_websocket import ConnectionClosed
 
 from ..database import store_db
 from ..i18n import request_language
+from ..limits import OpenSockets
 from ..store import StoreError, chat, handoffs, members
 from ..store.models import ChatConversation
 from . import bp, sock
@@ -23,7 +25,8 @@ from .chat_api import public_id_of
 
 FIRST_FRAME_SECONDS = 10
 MAX_FRAME = 4096
-POLICY_VIOLATION = 1008  # WebSocket close code
+POLICY_VIOLATION = 1008  # WebSocket close codes
+TRY_AGAIN_LATER = 1013
 
 
 def _first_frame(ws) -> tuple[str | None, str | None, int]:
@@ -54,7 +57,7 @@ def _conversation_id(conversation_token: str | None, member_token: str | None) -
             found = chat.by_member(session, member.id)
         else:
             found = chat.by_public_id(session, public_id_of(conversation_token))
-            found = found if found is not None and found.member_id is None and found.external_key is None else None
+            found = found if found is not None and found.member_id is None else None
         if found is None:
             raise StoreError("conversation_not_found", 404)
         return found.id
@@ -80,6 +83,16 @@ def _send_error(ws, error: StoreError, lang: str) -> None:
 @sock.route("/api/v1/chat/live", bp=bp)
 def live(ws) -> None:
     lang = request_language()
+    sockets: OpenSockets = current_app.extensions["chat_sockets"]
+    with sockets.held(request.remote_addr or "", current_app.config["CHAT_SOCKETS_PER_CLIENT"]) as allowed:
+        if not allowed:
+            _send_error(ws, StoreError("too_many_chats", 429), lang)
+            ws.close(TRY_AGAIN_LATER, "too many sockets")
+            return
+        _serve(ws, lang)
+
+
+def _serve(ws, lang: str) -> None:
     poll, idle = float(current_app.config["CHAT_POLL_SECONDS"]), float(current_app.config["CHAT_IDLE_SECONDS"])
     try:
         conversation_token, member_token, after = _first_frame(ws)

@@ -15,11 +15,7 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
-from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
@@ -29,6 +25,7 @@ from tryon.pipeline import LiveFrames
 
 from ..database import store_db
 from ..i18n import request_language
+from ..limits import OpenSockets
 from ..store import StoreError, looks, tryon_photo
 from . import bp, sock
 from .renders import render_pool
@@ -60,30 +57,6 @@ class LiveTryOn:
 
     def close(self) -> None:
         self.frames.close()
-
-
-class OpenStreams:
-    """Streams open per client address in this server process."""
-
-    def __init__(self) -> None:
-        self._open: Counter[str] = Counter()
-        self._lock = threading.Lock()
-
-    @contextmanager
-    def held(self, client: str, limit: int) -> Iterator[bool]:
-        """Yields whether ``client`` may have one more stream, and counts it while it is open."""
-        with self._lock:
-            allowed = self._open[client] < limit
-            if allowed:
-                self._open[client] += 1
-        try:
-            yield allowed
-        finally:
-            if allowed:
-                with self._lock:
-                    self._open[client] -= 1
-                    if not self._open[client]:
-                        del self._open[client]
 
 
 def _command(live: LiveTryOn, text: str) -> None:
@@ -152,7 +125,7 @@ def stream(ws) -> None:
     ws.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     lang = request_language()
     config = current_app.config
-    open_streams: OpenStreams = current_app.extensions["open_streams"]
+    open_streams: OpenSockets = current_app.extensions["open_streams"]
     with open_streams.held(request.remote_addr or "", config["STREAMS_PER_CLIENT"]) as allowed:
         if not allowed:
             _send_error(ws, StoreError("too_many_streams", 429), lang)
@@ -193,4 +166,4 @@ def _serve(ws, live: LiveTryOn, lang: str, idle: float) -> None:
 def init_app(app: Flask) -> None:
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
-    app.extensions["open_streams"] = OpenStreams()
+    app.extensions["open_streams"] = OpenSockets()
