@@ -20,6 +20,10 @@ export RASA_TRACKER_DB ?= $(CURDIR)/instance/rasa-tracker.db
 export RASA_TRACKER_URL ?=
 export RASA_TRACKER_USER ?=
 export RASA_TRACKER_PASSWORD ?=
+# `make run ASSISTANTS=2`: that many Rasa instances on one PostgreSQL tracker store and a Redis lock
+# store (scripts/run_assistants.py); one instance (the default) needs neither
+ASSISTANTS ?= 1
+export RASA_REDIS_URL ?=
 # the web app's chat proxy: where Rasa answers, and its tracker (erased with a shopper's chat)
 export STORELENS_ASSISTANT_URL ?= http://$(HOST):$(RASA_PORT)
 export STORELENS_ASSISTANT_TRACKER_URL ?= $(if $(filter sqlite,$(RASA_TRACKER_DIALECT)),sqlite:///$(RASA_TRACKER_DB),)
@@ -27,7 +31,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 APP_REQUIREMENTS := webapp/requirements.txt webapp/requirements-mediapipe.txt tests/requirements.txt
 ASSISTANT_SOURCES := assistant/config.yml assistant/domain.yml $(shell find assistant/data -name '*.yml' 2>/dev/null | sort) \
-	$(wildcard assistant/jieba/*.txt)
+	$(wildcard assistant/jieba/*.txt) $(wildcard assistant/components/*.py) assistant/script.py
 
 # Rasa 3.6 needs Python 3.10: PATH first, then pyenv's versions folder.
 PYTHON310 := $(shell for p in $$(command -v python3.10) \
@@ -127,13 +131,16 @@ run: setup train
 	@echo "  Action server       http://127.0.0.1:$(ACTIONS_PORT)/health   (loopback; Rasa only)"
 	@echo "  Ctrl-C stops all of them."
 	@echo
-	@set -a; . ./$(SECRETS); set +a; exec $(VENV)/bin/honcho start -f Procfile
+	@set -a; . ./$(SECRETS); set +a; if [ "$(ASSISTANTS)" -gt 1 ]; then \
+		exec $(VENV)/bin/python scripts/run_assistants.py $(ASSISTANTS); \
+	else exec $(VENV)/bin/honcho start -f Procfile; fi
 
-# What the tests need from Debian: PostgreSQL (the second database run), Chromium and CJK
-# fonts (browser tests and screenshots).
+# What the tests need from Debian: PostgreSQL (the second database run), Redis (the assistants'
+# shared lock store), Chromium and CJK fonts (browser tests and screenshots).
 system-deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null || test -x /usr/bin/redis-server || missing="$$missing redis-server"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing="$$missing fonts-noto-cjk"; \
 	if [ -n "$$missing" ]; then \
@@ -172,6 +179,9 @@ assistant-nlu-eval: rasa-env
 		&& $(RASA) test nlu -u results/split/test_data.yml -m results/split/nlu-split.tar.gz --out results/nlu --quiet
 	@$(RASA_VENV)/bin/python -c "import json; r = json.load(open('assistant/results/nlu/intent_report.json')); \
 		print('NLU held-out: weighted F1 %.3f, accuracy %.3f' % (r['weighted avg']['f1-score'], r['accuracy']))"
+	@# our own held-out utterances (assistant/tests/heldout, never trained on), by script, on the trained model
+	@cd assistant && PYTHONWARNINGS=ignore ../$(RASA_VENV)/bin/python tests/heldout_report.py models/storelens.tar.gz \
+		../test-artifacts/assistant-heldout-confusion.png
 
 bench: app-env rasa-env frontend
 	@$(VENV)/bin/python bench/api_bench.py

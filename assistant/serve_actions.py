@@ -8,15 +8,24 @@ equal ``STORELENS_ACTIONS_TOKEN``, which Rasa sends (``action_endpoint.headers``
 endpoints.yml). Run from assistant/:
 
     ../.venv-rasa/bin/python -m serve_actions --port 5055
+
+rasa_sdk runs a plain ``def run`` (and a form's sync ``validate_*``) on its event loop, so one
+action waiting on the store API held up every other conversation: each action call runs here on
+a worker thread instead (``ACTION_THREADS``, default 16), with its own event loop for async code.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import hmac
+import inspect
 import logging
 import os
 import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 HOST = "127.0.0.1"
 HEADER = "X-Actions-Token"
@@ -34,11 +43,35 @@ def secret_from_environment() -> bytes:
     return secret.encode()
 
 
-def create_app(actions: str, secret: bytes):
-    from rasa_sdk.endpoint import create_app as create_sdk_app
+def _finish(run: Callable, *args: Any) -> Any:
+    result = run(*args)
+    return asyncio.run(result) if inspect.iscoroutine(result) else result
+
+
+def on_threads(run: Callable, pool: ThreadPoolExecutor) -> Callable:
+    """An action's ``run`` as a coroutine that waits for it on ``pool``: blocking HTTP inside an
+    action no longer stalls the server's event loop."""
+
+    async def threaded(dispatcher, tracker, domain):
+        return await asyncio.get_running_loop().run_in_executor(pool, _finish, run, dispatcher, tracker, domain)
+
+    return threaded
+
+
+def create_app(actions: str, secret: bytes, threads: int = 16):
+    from rasa_sdk import endpoint
+    from rasa_sdk.executor import ActionExecutor
     from sanic import response
 
-    app = create_sdk_app(actions, cors_origins=None)  # no CORS: browsers never call the action server
+    pool = ThreadPoolExecutor(threads, thread_name_prefix="action")
+
+    class ThreadedExecutor(ActionExecutor):
+        def register_function(self, name, f) -> None:
+            super().register_function(name, on_threads(f, pool))
+
+    # rasa_sdk builds its executor inside create_app and offers no other way to choose it
+    endpoint.ActionExecutor = ThreadedExecutor
+    app = endpoint.create_app(actions, cors_origins=None)  # no CORS: browsers never call the action server
 
     @app.middleware("request")
     async def require_shared_secret(request):
@@ -64,7 +97,7 @@ def main(argv: list[str] | None = None) -> None:
 
     utils.configure_colored_logging(os.environ.get("LOG_LEVEL", "INFO"))
     utils.update_sanic_log_level()
-    app = create_app(args.actions, secret)
+    app = create_app(args.actions, secret, int(os.environ.get("ACTION_THREADS", "16")))
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
     logging.getLogger(__name__).info("Action server on http://%s:%s (callers need %s)", HOST, args.port, HEADER)
     app.run(HOST, args.port, workers=utils.number_of_sanic_workers())

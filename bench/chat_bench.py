@@ -1,27 +1,42 @@
-"""Chat latency: simulated shoppers at once, mixed Chinese and English conversations, each turn sent
-both through the web app's chat (``POST /api/v1/chat``) and straight to Rasa's REST webhook.
+"""Chat speed: where one turn's time goes, one shopper alone, then a crowd of shoppers without think
+time, each turn sent both through the web app's chat (``POST /api/v1/chat``) and straight to Rasa's
+REST webhook (mixed Chinese and English conversations).
 
-Starts the real stack (web app, action server, Rasa with the trained model) on loopback. Each
-shopper is a signed-in member (SMS sign-in) with one web chat and one webhook conversation; every
-turn goes to both, one after the other (which first alternates), so the two see the same load.
-Prints p50/p95 per turn for each and the ratio of the p95s (the chat proxy's cost; goal ≤ 1.10).
+Starts the real stack (web app, action server, Rasa with the trained model; ``--instances N`` Rasa
+instances sharing a Redis lock store and an SQL tracker store) on loopback. Prints:
+
+- p50/p95 per turn for one user and for ``--users`` at once, the crowd's throughput (turns/s, both
+  paths together: the saturation figure), and the p95 ratio chat / webhook (the proxy's cost);
+- the servers' CPU per turn (web app + Rasa + action server, from /proc) over the crowd phase, and
+  that divided by the NLU parse time of one message;
+- the breakdown of one turn, measured with Rasa's own processor in this process (same model, same
+  tracker store class, the live action server): NLU parse, policy predictions, tracker read and
+  write, action server calls, and beside it the web API call an action makes and a bare HTTP hop.
+
 Run in the Rasa environment:
 
-    .venv-rasa/bin/python bench/chat_bench.py [--users 10 --rounds 3]
+    .venv-rasa/bin/python bench/chat_bench.py [--users 20 --rounds 2 --instances 1 --model PATH]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import os
+import statistics
 import sys
 import tempfile
 import time
+from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 from timing import p50_p95  # noqa: E402
 
@@ -38,6 +53,7 @@ CONVERSATIONS = [  # no hand-over: that takes a chat away from the assistant
     ["领一张新人券", "我的券"],
 ]
 STORE = "jingan"
+TICK = os.sysconf("SC_CLK_TCK")
 
 
 def timed(send) -> float:
@@ -46,8 +62,9 @@ def timed(send) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def shopper(api: str, webhook: str, user: int, rounds: int, token: str) -> tuple[list[float], list[float]]:
-    """(proxy timings, webhook timings) of one shopper's turns."""
+def shopper(api: str, webhooks: list[str], user: int, rounds: int, token: str) -> tuple[list[float], list[float]]:
+    """(proxy timings, webhook timings) of one shopper's turns; straight-to-Rasa turns go to the
+    instances in turn, as a load balancer would."""
     proxy, direct = [], []
     with requests.Session() as http:
         for round_ in range(rounds):
@@ -55,6 +72,7 @@ def shopper(api: str, webhook: str, user: int, rounds: int, token: str) -> tuple
                 lang = "en" if text.isascii() else "zh"
                 # what the web app sends Rasa for this chat, so both paths ask the assistant the same
                 metadata = {"lang": lang, "channel": "web", "store": STORE, "member_token": token}
+                webhook = webhooks[(round_ + turn) % len(webhooks)]
                 sends = [
                     (
                         proxy,
@@ -67,7 +85,7 @@ def shopper(api: str, webhook: str, user: int, rounds: int, token: str) -> tuple
                     ),
                     (
                         direct,
-                        lambda: http.post(
+                        lambda webhook=webhook: http.post(
                             webhook,
                             json={"sender": f"bench-{user}", "message": text, "metadata": metadata},
                             timeout=120,
@@ -79,30 +97,205 @@ def shopper(api: str, webhook: str, user: int, rounds: int, token: str) -> tuple
     return proxy, direct
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--users", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        address = stack.assistant_address(folder)
-        with stack.web_app(folder, address) as api, stack.assistant(api, folder, address) as webhook:
-            tokens = [stack.sign_in(api, str(13355000000 + user)) for user in range(args.users + 1)]
-            shopper(api, webhook, args.users, 1, tokens[-1])  # warm up
-            start = time.perf_counter()
-            with ThreadPoolExecutor(args.users) as pool:
-                results = list(pool.map(lambda u: shopper(api, webhook, u, args.rounds, tokens[u]), range(args.users)))
-            elapsed = time.perf_counter() - start
+def server_cpu_seconds() -> float:
+    """User + system CPU of every process in the sessions this bench started (each server runs in
+    its own session, led by our child)."""
+    me, stats = os.getpid(), []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats.append((int(entry.name), int(fields[1]), int(fields[3]), int(fields[11]) + int(fields[12])))
+    sessions = {pid for pid, parent, _, _ in stats if parent == me}
+    return sum(ticks for _, _, session, ticks in stats if session in sessions) / TICK
+
+
+def report(name: str, timings: list[float]) -> None:
+    p50, p95 = p50_p95(timings)
+    print(f"    {name:<21} p50 {p50:5.0f} ms, p95 {p95:5.0f} ms, max {max(timings):5.0f} ms")
+
+
+class Stopwatch:
+    """Time spent in wrapped methods, per name, during one turn."""
+
+    def __init__(self) -> None:
+        self.turn: dict[str, list[float]] = defaultdict(list)
+        self.turns: list[dict[str, list[float]]] = []
+
+    def wrap(self, owner: object, attribute: str, name: str) -> None:
+        original: Callable = getattr(owner, attribute)
+        turn = self.turn
+
+        if asyncio.iscoroutinefunction(original):
+
+            async def timed_async(*args, **kwargs):
+                start = time.perf_counter()
+                try:
+                    return await original(*args, **kwargs)
+                finally:
+                    turn[name].append((time.perf_counter() - start) * 1000)
+
+            setattr(owner, attribute, timed_async)
+        else:
+
+            def timed_sync(*args, **kwargs):
+                start = time.perf_counter()
+                try:
+                    return original(*args, **kwargs)
+                finally:
+                    turn[name].append((time.perf_counter() - start) * 1000)
+
+            setattr(owner, attribute, timed_sync)
+
+    def next_turn(self) -> None:
+        self.turns.append({name: list(times) for name, times in self.turn.items()})
+        self.turn.clear()
+
+    def per_turn(self, name: str) -> tuple[float, float]:
+        """(mean ms per turn, mean calls per turn)."""
+        return (
+            statistics.mean(sum(turn.get(name, [])) for turn in self.turns),
+            statistics.mean(len(turn.get(name, [])) for turn in self.turns),
+        )
+
+
+async def breakdown(model: Path, started: stack.Assistant, folder: Path, token: str, rounds: int) -> float:
+    """One shopper's turns through Rasa's processor in this process; prints where the time goes and
+    returns the NLU parse time of one message (ms)."""
+    sys.path.insert(0, str(ROOT / "assistant"))
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.agent import Agent
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+    from rasa.utils.endpoints import EndpointConfig
+    from tracker_privacy import TokenFreeSQLTrackerStore
+
+    store = TokenFreeSQLTrackerStore(dialect="sqlite", db=str(folder / "breakdown-tracker.db"))
+    endpoint = EndpointConfig(f"{started.actions_url}/webhook", headers={"X-Actions-Token": started.actions_token})
+    agent = Agent.load(str(model), tracker_store=store, action_endpoint=endpoint)
+    store.domain = agent.domain
+    watch = Stopwatch()
+    watch.wrap(agent.processor, "parse_message", "NLU parse")
+    watch.wrap(agent.processor, "_predict_next_with_tracker", "policy prediction")
+    watch.wrap(store, "retrieve", "tracker read")
+    watch.wrap(store, "save", "tracker write")
+    watch.wrap(RemoteAction, "run", "action server call")
+    turns, totals = 0, []
+    for round_ in range(rounds + 1):
+        for user, conversation in enumerate(CONVERSATIONS):
+            for text in conversation:
+                lang = "en" if text.isascii() else "zh"
+                message = UserMessage(
+                    text,
+                    CollectingOutputChannel(),
+                    f"breakdown-{round_}-{user}",
+                    metadata={"lang": lang, "channel": "web", "store": STORE, "member_token": token},
+                )
+                start = time.perf_counter()
+                await agent.handle_message(message)
+                elapsed = (time.perf_counter() - start) * 1000
+                if round_ == 0:  # warm-up round: first calls build caches
+                    watch.turn.clear()
+                    continue
+                totals.append(elapsed)
+                watch.next_turn()
+                turns += 1
+
+    print(f"  Breakdown of one turn in Rasa's processor ({turns} turns, one at a time, mean per turn):")
+    total = statistics.mean(totals)
+    accounted = 0.0
+    for name in ("NLU parse", "policy prediction", "tracker read", "tracker write", "action server call"):
+        spent, calls = watch.per_turn(name)
+        accounted += spent
+        print(f"    {name:<20} {spent:6.1f} ms  ({calls:.1f} calls, {spent / max(calls, 1e-9):5.1f} ms each)")
+    print(f"    {'rest of Rasa':<20} {total - accounted:6.1f} ms  (events, tracker replay, NLG, lock)")
+    print(f"    {'whole turn':<20} {total:6.1f} ms")
+    return watch.per_turn("NLU parse")[0] / max(watch.per_turn("NLU parse")[1], 1e-9)
+
+
+def hops(api: str, rasa_url: str, token: str) -> None:
+    """A bare HTTP round trip to each server, and the web API call behind a stock answer."""
+    with requests.Session() as http:
+        figures = {
+            "HTTP hop to Rasa (GET /)": lambda: http.get(f"{rasa_url}/", timeout=10),
+            "HTTP hop to web app": lambda: http.get(f"{api}/stores", timeout=10),
+            "web API: product search": lambda: http.get(f"{api}/products/search", params={"q": "豆沙红"}, timeout=10),
+            "web API: my coupons": lambda: http.get(
+                f"{api}/members/me/coupons", headers={"X-Member-Token": token}, timeout=10
+            ),
+        }
+        for name, call in figures.items():
+            samples = []
+            for _ in range(30):
+                start = time.perf_counter()
+                call()
+                samples.append((time.perf_counter() - start) * 1000)
+            print(f"    {name:<28} median {statistics.median(samples):5.1f} ms")
+
+
+def crowd(api: str, webhooks: list[str], tokens: list[str], users: int, rounds: int):
+    start, cpu = time.perf_counter(), server_cpu_seconds()
+    with ThreadPoolExecutor(users) as pool:
+        results = list(pool.map(lambda u: shopper(api, webhooks, u, rounds, tokens[u]), range(users)))
+    elapsed, cpu = time.perf_counter() - start, server_cpu_seconds() - cpu
     proxy = [t for timings, _ in results for t in timings]
     direct = [t for _, timings in results for t in timings]
-    print(f"Chat, {args.users} concurrent users, {len(proxy)} turns each way (zh/en mixed):")
-    for name, timings in (("web app /api/v1/chat", proxy), ("Rasa REST webhook", direct)):
-        p50, p95 = p50_p95(timings)
-        print(f"  {name:<21} p50 {p50:5.0f} ms, p95 {p95:5.0f} ms, max {max(timings):5.0f} ms")
-    ratio = p50_p95(proxy)[1] / p50_p95(direct)[1]
-    print(f"  p95 chat / p95 webhook = {ratio:.2f} (goal <= 1.10)")
-    print(f"  throughput {2 * len(proxy) / elapsed:.1f} turns/s (both paths together)")
+    return proxy, direct, elapsed, cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--instances", type=int, default=1, help="Rasa instances (2+: Redis locks, shared tracker)")
+    parser.add_argument("--model", type=Path, default=stack.MODEL)
+    parser.add_argument("--no-breakdown", action="store_true", help="skip loading the model in this process")
+    args = parser.parse_args()
+    print(f"Load before the run (uptime): {Path('/proc/loadavg').read_text().split()[:3]} on {os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as running:
+        folder = Path(tmp)
+        env = {"RASA_MODEL": str(args.model.resolve())}
+        if args.instances > 1:
+            from tests.redisserver import RedisServer, find_server
+
+            redis = RedisServer(find_server())
+            redis.start()
+            running.callback(redis.stop)
+            env["RASA_REDIS_URL"] = redis.url()
+        addresses = [stack.assistant_address(folder / f"rasa{n}") for n in range(args.instances)]
+        for address in addresses:
+            address.folder.mkdir()
+        # every instance on the first one's SQLite tracker (one file, shared through its locks)
+        env["RASA_TRACKER_DB"] = str(addresses[0].tracker_db)
+        api = running.enter_context(stack.web_app(folder, addresses[0]))
+        started = [running.enter_context(stack.assistant_stack(api, a.folder, a, env)) for a in addresses]
+        webhooks = [s.webhook for s in started]
+        tokens = [stack.sign_in(api, str(13355000000 + user)) for user in range(args.users + 1)]
+        shopper(api, webhooks, args.users, 1, tokens[-1])  # warm up
+
+        print(f"Chat, mixed zh/en turns, {args.instances} Rasa instance(s), model {args.model.name}:")
+        print("  One user:")
+        alone = crowd(api, webhooks, tokens, 1, args.rounds * 2)
+        report("web app /api/v1/chat", alone[0])
+        report("Rasa REST webhook", alone[1])
+        print(f"  {args.users} users at once, no think time:")
+        proxy, direct, elapsed, cpu = crowd(api, webhooks, tokens, args.users, args.rounds)
+        report("web app /api/v1/chat", proxy)
+        report("Rasa REST webhook", direct)
+        turns = len(proxy) + len(direct)
+        print(f"    p95 chat / p95 webhook = {p50_p95(proxy)[1] / p50_p95(direct)[1]:.2f} (goal <= 1.10)")
+        print(f"    throughput {turns / elapsed:.1f} turns/s (both paths together; goal >= 45)")
+        cpu_per_turn = cpu / turns * 1000
+        print(f"    server CPU {cpu_per_turn:.0f} ms per turn (web app + Rasa + action server)")
+        print("  Round trips and the web API, one at a time:")
+        hops(api, started[0].rasa_url, tokens[0])
+        if not args.no_breakdown:
+            parse = asyncio.run(breakdown(args.model, started[0], folder, tokens[0], 1))
+            print(
+                f"  Server CPU per turn / NLU parse time = {cpu_per_turn:.0f} / {parse:.1f} = {cpu_per_turn / parse:.1f}x"
+            )
+    print(f"Load after the run (uptime): {Path('/proc/loadavg').read_text().split()[:3]}")
 
 
 if __name__ == "__main__":

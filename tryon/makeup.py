@@ -17,15 +17,17 @@ import numpy as np
 
 from . import masks
 from .face import Face
+from .look_spec import SPEC
 
 PRODUCT_TYPES = ("lip", "eye", "cheek", "brow", "liner")
-FINISHES = ("matte", "satin", "gloss", "shimmer", "metallic")
-# how much of the shade a full-intensity product lays down, by product
-OPACITY = {"lip": 0.9, "eye": 0.55, "liner": 0.95, "cheek": 0.4, "brow": 0.5}
-# painting order: base layers first, lips last
-ORDER = ("brow", "eye", "liner", "cheek", "lip")
-_SPARKLE = (np.random.default_rng(20417).random((256, 256)) > 0.985).astype(np.float32)
-_SPARKLE = cv2.GaussianBlur(_SPARKLE, (0, 0), 0.6) * 4
+FINISHES = tuple(SPEC["finishes"])
+# opacity, order, transfer and finish numbers come from the spec the browser renderer also reads
+OPACITY: dict[str, float] = SPEC["opacity"]
+ORDER: tuple[str, ...] = tuple(SPEC["order"])
+_TRANSFER, _HIGHLIGHT, _SPARKLE_SPEC = SPEC["transfer"], SPEC["highlight"], SPEC["sparkle"]
+_TILE = _SPARKLE_SPEC["tile"]
+_SPARKLE = (np.random.default_rng(20417).random((_TILE, _TILE)) > 1 - _SPARKLE_SPEC["density"]).astype(np.float32)
+_SPARKLE = cv2.GaussianBlur(_SPARKLE, (0, 0), _SPARKLE_SPEC["sigma"]) * _SPARKLE_SPEC["gain"]
 
 
 @dataclass(frozen=True)
@@ -57,12 +59,13 @@ def hex_to_lab(color_hex: str) -> np.ndarray:
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2LAB)[0, 0].astype(np.float32)
 
 
-MASKS: dict[str, Callable[[Face, tuple, Application], list[masks.Mask]]] = {
-    "lip": lambda face, shape, app: masks.lips(face, shape),
-    "eye": lambda face, shape, app: masks.eyeshadow(face, shape),
-    "liner": lambda face, shape, app: masks.eyeliner(face, shape, wing=app.wing),
-    "cheek": lambda face, shape, app: masks.blush(face, shape),
-    "brow": lambda face, shape, app: masks.brows(face, shape),
+# where each product goes (the lips look at the pixels too, to find an open mouth's inner edge)
+MASKS: dict[str, Callable[[Face, np.ndarray, Application], list[masks.Mask]]] = {
+    "lip": lambda face, image, app: masks.lips(face, image.shape, image),
+    "eye": lambda face, image, app: masks.eyeshadow(face, image.shape),
+    "liner": lambda face, image, app: masks.eyeliner(face, image.shape, wing=app.wing),
+    "cheek": lambda face, image, app: masks.blush(face, image.shape),
+    "brow": lambda face, image, app: masks.brows(face, image.shape),
 }
 
 
@@ -71,26 +74,23 @@ def _finish(
 ) -> np.ndarray:
     """Shape the new lightness from the region's own highlights (``original`` L, 0..255)."""
     spread = float(np.sqrt(np.einsum("ij,ij->", weights, (original - mean) ** 2) / max(weights.sum(), 1e-6))) + 1e-3
-    highlight = np.clip((original - mean - 0.6 * spread) / (1.5 * spread), 0, 1)
-    if finish == "matte":
-        return lightness - 0.5 * np.clip(original - mean, 0, None)
-    if finish == "satin":
-        return lightness + 15 * highlight
-    if finish == "gloss":
-        return lightness + 70 * highlight**1.5
-    if finish == "metallic":
-        return lightness + 0.4 * (original - mean) + 45 * highlight
-    h, w = lightness.shape  # shimmer: fine sparkle, fixed to the frame so it twinkles as you move
-    y, x = origin[1] % 256, origin[0] % 256
-    sparkle = np.tile(_SPARKLE, (h // 256 + 2, w // 256 + 2))[y : y + h, x : x + w]
-    return lightness + 15 * highlight + 36 * sparkle
+    relief = original - mean
+    highlight = np.clip((relief - _HIGHLIGHT["start"] * spread) / (_HIGHLIGHT["width"] * spread), 0, 1)
+    f = SPEC["finishes"][finish]
+    out = lightness + f["relief"] * relief + f["relief_up"] * np.clip(relief, 0, None)
+    out += f["gain"] * (highlight if f["power"] == 1 else highlight ** f["power"])
+    if f["sparkle"]:  # fine sparkle, fixed to the frame so it twinkles as you move
+        h, w = lightness.shape
+        y, x = origin[1] % _TILE, origin[0] % _TILE
+        out += f["sparkle"] * np.tile(_SPARKLE, (h // _TILE + 2, w // _TILE + 2))[y : y + h, x : x + w]
+    return out
 
 
 def apply(image: np.ndarray, face: Face, application: Application) -> None:
     """Lay one product on one face, in place."""
     if application.intensity <= 0:
         return
-    for mask in MASKS[application.product_type](face, image.shape, application):
+    for mask in MASKS[application.product_type](face, image, application):
         _paint(image, mask, application)
 
 
@@ -105,14 +105,14 @@ def _paint(image: np.ndarray, mask: masks.Mask, application: Application) -> Non
     target = hex_to_lab(application.color_hex)
     painted = np.empty_like(lab)
     painted[..., 0] = _finish(
-        lab[..., 0] + 0.8 * (target[0] - mean[0]),
+        lab[..., 0] + _TRANSFER["lightness_shift"] * (target[0] - mean[0]),
         lab[..., 0],
         weights,
         application.finish,
         float(mean[0]),
         (mask.x, mask.y),
     )
-    painted[..., 1:] = target[1:] + 0.35 * (lab[..., 1:] - mean[1:])
+    painted[..., 1:] = target[1:] + _TRANSFER["chroma_keep"] * (lab[..., 1:] - mean[1:])
     painted -= lab
     painted *= (weights * (OPACITY[application.product_type] * application.intensity))[..., None]
     painted += lab

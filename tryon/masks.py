@@ -13,9 +13,11 @@ import numpy as np
 
 from . import regions as R
 from .face import Face
+from .look_spec import SPEC
 
 SHIFT = 4  # fillPoly fixed-point bits: polygons are placed to 1/16 px
 FIXED = 1 << SHIFT
+_FEATHER = SPEC["feather"]  # sigmas as fractions of the face width, shared with the browser
 
 
 @dataclass(frozen=True)
@@ -66,19 +68,59 @@ def _build(frame_shape, all_points: np.ndarray, sigma: float, draw) -> Mask | No
     return Mask(x0, y0, alpha)
 
 
-def lips(face: Face, frame_shape: tuple[int, ...]) -> list[Mask]:
-    """Lips only: the outer contour minus the mouth opening (teeth and tongue stay clean)."""
+_EDGE = SPEC["lip_edge"]  # shared with the browser's renderer
+LOWER_INNER = R.LIPS_INNER[: _EDGE["inner_points"]]  # corner to corner along the lower lip's inner edge
+TEETH_LIGHTER = _EDGE["teeth_lighter"]  # L (0..255) above the lip's own: teeth, never lip
+LIP_LIKE = _EDGE["lip_like"]  # Lab distance (0..255 units) from the lip's colour that still reads as lip
+
+
+def lips(face: Face, frame_shape: tuple[int, ...], image: np.ndarray | None = None) -> list[Mask]:
+    """Lips only: the outer contour minus the mouth opening (teeth and tongue stay clean).
+
+    Only the outer edge is feathered, so the colour reaches the inner edge at full strength. With
+    the ``image``, lip-coloured pixels just inside the landmark opening along the lower lip (where
+    the landmarks of an open mouth sit a little short of the real edge) are lip too.
+    """
     outer, inner = face.points[R.LIPS_OUTER], face.points[R.LIPS_INNER]
-    sigma = min(0.004 * face.width, 1.2)  # lipstick edges are crisp; a wide feather would bleed
+    sigma = min(_FEATHER["lip"]["sigma"] * face.width, _FEATHER["lip"]["max_px"])
 
     def draw(shape: tuple[int, int], origin: np.ndarray, sigma: float) -> np.ndarray:
-        canvas = _fill(shape, origin, [outer])
-        alpha = _feathered(_fill(shape, origin, [inner], 0, into=canvas), sigma)
-        # feathering must not reach into the mouth: cut the opening out again, hard
-        return alpha * (1 - _fill(shape, origin, [inner]).astype(np.float32) / 255)
+        alpha = _feathered(_fill(shape, origin, [outer]), sigma)
+        opening = _fill(shape, origin, [inner]).astype(np.float32) / 255
+        lip = alpha * (1 - opening)
+        if image is not None:
+            lip = np.maximum(lip, _lower_lip_edge(image, face, shape, origin, lip, opening))
+        return lip
 
     mask = _build(frame_shape, outer, sigma, draw)
     return [mask] if mask else []
+
+
+def _lower_lip_edge(
+    image: np.ndarray, face: Face, shape: tuple[int, int], origin: np.ndarray, lip: np.ndarray, opening: np.ndarray
+) -> np.ndarray:
+    """Pixels of the opening near the lower lip's inner edge that look like the lip, not teeth."""
+    x, y = int(origin[0]), int(origin[1])
+    patch = image[y : y + shape[0], x : x + shape[1]]
+    lab = cv2.cvtColor(patch, cv2.COLOR_BGR2LAB).astype(np.float32)
+    band = np.zeros(shape, np.uint8)
+    edge = np.round((face.points[LOWER_INNER] - origin) * FIXED).astype(np.int32)
+    cv2.polylines(band, [edge], False, 255, _EDGE["band_px"], cv2.LINE_8, SHIFT)
+    solid = lip > 0.9
+    if solid.sum() < 10:
+        return np.zeros(shape, np.float32)
+    colour = np.median(lab[solid], axis=0)
+    near = np.linalg.norm(lab - colour, axis=2) < LIP_LIKE
+    chroma = np.linalg.norm(lab[..., 1:] - 128, axis=2)
+    # teeth are lighter than lips and nearly colourless
+    not_teeth = (lab[..., 0] < colour[0] + TEETH_LIGHTER) & (chroma > 0.6 * np.linalg.norm(colour[1:] - 128))
+    # one pixel ring into the opening at most: the landmarks' own error, never deep enough for teeth
+    deep = cv2.erode((opening > 0.5).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    grown = (band > 0) & (opening > 0) & ~deep & near & not_teeth
+    # only what touches the lip itself: a lip-red tongue further in stays clean
+    _count, labels = cv2.connectedComponents((grown | solid).astype(np.uint8), connectivity=4)
+    touching = np.unique(labels[solid])
+    return (grown & np.isin(labels, touching[touching > 0])).astype(np.float32)
 
 
 def _eye_opening(face: Face, upper: list[int], lower: list[int]) -> np.ndarray:
@@ -104,7 +146,7 @@ def _minus_opening(polygon: np.ndarray, opening: np.ndarray):
 
 def eyeshadow(face: Face, frame_shape: tuple[int, ...], reach: float = 0.6) -> list[Mask]:
     """Each lid from the lash line up ``reach`` of the way to the brow's lower edge."""
-    sigma = 0.012 * face.width
+    sigma = _FEATHER["eye"]["sigma"] * face.width
     found = []
     for upper, lower, brow in R.EYES:
         lid = face.points[upper]
@@ -116,7 +158,7 @@ def eyeshadow(face: Face, frame_shape: tuple[int, ...], reach: float = 0.6) -> l
 
 def eyeliner(face: Face, frame_shape: tuple[int, ...], wing: bool = False) -> list[Mask]:
     """A line along each upper lash line, thicker towards the outer corner; optional wing."""
-    sigma = 0.004 * face.width
+    sigma = _FEATHER["liner"]["sigma"] * face.width
     found = []
     for upper, lower, _brow in R.EYES:
         lid = face.points[upper]
@@ -138,7 +180,7 @@ def _plain(polygon: np.ndarray):
 
 def brows(face: Face, frame_shape: tuple[int, ...]) -> list[Mask]:
     """Both brows, softly feathered."""
-    sigma = 0.008 * face.width
+    sigma = _FEATHER["brow"]["sigma"] * face.width
     polygons = [np.concatenate([face.points[top], face.points[bottom][::-1]]) for top, bottom in R.BROWS]
     return [m for m in (_build(frame_shape, p, sigma, _plain(p)) for p in polygons) if m]
 
@@ -164,7 +206,7 @@ def blush(face: Face, frame_shape: tuple[int, ...], size: float = 1.0) -> list[M
     eyes = face.points[R.LEFT_EYE_UPPER[-1]] - face.points[R.RIGHT_EYE_UPPER[-1]]
     roll = int(round(float(np.degrees(np.arctan2(eyes[1], eyes[0])))))
     axes = tuple(np.round(np.array([0.11, 0.075]) * face.width * size).astype(int))
-    sigma = 0.05 * face.width * size
+    sigma = _FEATHER["cheek"]["sigma"] * face.width * size
     found = []
     for centre in cheek_centres(face):
         ellipse = cv2.ellipse2Poly(tuple(np.round(centre).astype(int)), axes, roll, 0, 360, 10).astype(np.float32)

@@ -22,24 +22,32 @@ WORK_SIDE = 1600
 
 @dataclass(frozen=True)
 class PhotoResult:
-    """A made-up photo: the JPEG, how many faces, the working size, and the largest face's skin tone."""
+    """A made-up photo: the JPEG, how many faces, the working size, the skin tone of the face made
+    up (the largest when all are), and every face's box (x, y, w, h), left to right."""
 
     jpeg: bytes
     faces: int
     width: int
     height: int
     skin_tone: SkinTone | None
+    boxes: tuple[tuple[int, int, int, int], ...] = ()
 
 
 def render_photo(
-    landmarker: PhotoLandmarker, data: bytes, applications: list[Application], scene: str | None
+    landmarker: PhotoLandmarker,
+    data: bytes,
+    applications: list[Application],
+    scene: str | None,
+    face: int | None = None,
 ) -> PhotoResult:
-    """Decode untrusted bytes (``ImageInputError`` if unusable), make up every face, analyse the largest."""
+    """Decode untrusted bytes (``ImageInputError`` if unusable), make up every face (or only the
+    ``face``-th from the left when it exists) and analyse the largest made-up one."""
     image = decode_image(data, work_side=WORK_SIDE)
     faces = landmarker.detect(image)
-    tone = analyse_skin(image, max(faces, key=lambda f: f.width)) if faces else None
-    jpeg = encode_jpeg(apply_scene(render_look(image, faces, applications), scene)) if faces else b""
-    return PhotoResult(jpeg, len(faces), image.shape[1], image.shape[0], tone)
+    chosen = [faces[face]] if face is not None and 0 <= face < len(faces) else faces
+    tone = analyse_skin(image, max(chosen, key=lambda f: f.width)) if chosen else None
+    jpeg = encode_jpeg(apply_scene(render_look(image, chosen, applications), scene)) if faces else b""
+    return PhotoResult(jpeg, len(faces), image.shape[1], image.shape[0], tone, tuple(f.box for f in faces))
 
 
 class LiveFrames:

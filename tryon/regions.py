@@ -1,25 +1,28 @@
-"""Landmark indices of the Face Mesh regions that makeup goes on."""
+"""Landmark indices of the Face Mesh regions that makeup goes on (from the shared ``look_spec``)."""
 
 from __future__ import annotations
 
-LIPS_OUTER = [61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 409, 270, 269, 267, 0, 37, 39, 40, 185]
-LIPS_INNER = [78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308, 415, 310, 311, 312, 13, 82, 81, 80, 191]
+from .look_spec import SPEC
+
+_R = SPEC["regions"]
+LIPS_OUTER: list[int] = _R["lips_outer"]
+LIPS_INNER: list[int] = _R["lips_inner"]
 
 # per eye, from the inner corner to the outer corner
-RIGHT_EYE_UPPER = [133, 173, 157, 158, 159, 160, 161, 246, 33]
-RIGHT_EYE_LOWER = [133, 155, 154, 153, 145, 144, 163, 7, 33]
-LEFT_EYE_UPPER = [362, 398, 384, 385, 386, 387, 388, 466, 263]
-LEFT_EYE_LOWER = [362, 382, 381, 380, 374, 373, 390, 249, 263]
+RIGHT_EYE_UPPER: list[int] = _R["right_eye_upper"]
+RIGHT_EYE_LOWER: list[int] = _R["right_eye_lower"]
+LEFT_EYE_UPPER: list[int] = _R["left_eye_upper"]
+LEFT_EYE_LOWER: list[int] = _R["left_eye_lower"]
 
 # brows: upper edge inner→outer, lower edge inner→outer
-RIGHT_BROW_UPPER = [107, 66, 105, 63, 70]
-RIGHT_BROW_LOWER = [55, 65, 52, 53, 46]
-LEFT_BROW_UPPER = [336, 296, 334, 293, 300]
-LEFT_BROW_LOWER = [285, 295, 282, 283, 276]
+RIGHT_BROW_UPPER: list[int] = _R["right_brow_upper"]
+RIGHT_BROW_LOWER: list[int] = _R["right_brow_lower"]
+LEFT_BROW_UPPER: list[int] = _R["left_brow_upper"]
+LEFT_BROW_LOWER: list[int] = _R["left_brow_lower"]
 
-RIGHT_CHEEK = [117, 118, 50, 205, 187, 123]
-LEFT_CHEEK = [346, 347, 280, 425, 411, 352]
-FOREHEAD = [107, 108, 151, 337, 336, 9]
+RIGHT_CHEEK: list[int] = _R["right_cheek"]
+LEFT_CHEEK: list[int] = _R["left_cheek"]
+FOREHEAD: list[int] = _R["forehead"]
 
 EYES = (
     (RIGHT_EYE_UPPER, RIGHT_EYE_LOWER, RIGHT_BROW_LOWER),

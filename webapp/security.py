@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, current_app, g, url_for
+from flask import Flask, Response, current_app, g, request, url_for
 
 # the WeChat mini-program web-view shows pages top-level, so it needs no frame-ancestors entry;
 # STORELENS_FRAME_ANCESTORS adds hosts allowed to embed the chat widget in an iframe
@@ -29,6 +29,10 @@ def public_url(endpoint: str, **values: object) -> str:
 def _headers(response: Response) -> Response:
     ancestors = current_app.config.get("FRAME_ANCESTORS") or DEFAULT_FRAME_ANCESTORS
     script = "'self'" + (f" 'nonce-{g.csp_nonce}'" if "csp_nonce" in g else "")
+    # the live makeup page only: the on-device face mesh's WebAssembly glue (Emscripten embind)
+    # builds its call wrappers with `new Function`; inline script stays forbidden there too
+    if request.endpoint == "makeup.page":
+        script += " 'unsafe-eval'"
     response.headers.setdefault(
         "Content-Security-Policy",
         "; ".join(

@@ -449,6 +449,8 @@ PAGES: dict[str, dict[str, tuple[str, str]]] = {
             "查库存、领券、查维修进度、预约咨询。",
             "Stock, coupons, repair progress and consultation bookings.",
         ),
+        "copy_look": ("照着照片配妆", "Copy a look from a photo"),
+        "chat_open": ("打开全屏聊天", "Open the full-screen chat"),
         "api": ("开发者 API", "Developer API"),
         "stores": ("门店", "Stores"),
     },

@@ -17,8 +17,11 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
+from requests.adapters import HTTPAdapter
 
 TIMEOUT = 8  # seconds for one call; a slower store system counts as unreachable
+# kept-alive connections to the API: one per action thread (serve_actions.py), so none is reopened
+POOL_SIZE = int(os.environ.get("ACTION_THREADS", "16"))
 UNAVAILABLE = "unavailable"
 
 logger = logging.getLogger(__name__)
@@ -61,6 +64,9 @@ class StoreApi:
         self.session = requests.Session()
         # one session serves every shopper: it must never keep a cookie from one for the next
         self.session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=POOL_SIZE)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
 
     def _call(
         self, method: str, path: str, lang: str, member: str | None = None, conversation: str | None = None, **kwargs

@@ -28,26 +28,45 @@ class DetectLanguage(Action):
 
     def run(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
-        return [SlotSet("lang", language.detect(text, metadata(tracker), tracker.get_slot("lang")))]
+        # the NLU's OpenCC step says which Chinese script the shopper wrote; none: keep the last one
+        script = tracker.latest_message.get("script") or tracker.get_slot("script")
+        return [
+            SlotSet("lang", language.detect(text, metadata(tracker), tracker.get_slot("lang"))),
+            SlotSet("script", script),
+        ]
 
 
-def store_hours(dispatcher: CollectingDispatcher, store: dict, lang: str) -> None:
+# what the shopper asked about a store → the reply that answers it from the store's own data
+STORE_REPLIES = {
+    "store_phone": "utter_store_phone",
+    "store_address": "utter_store_address",
+    "store_holiday_hours": "utter_store_holiday_hours",
+    "store_parking": "utter_store_parking",
+}
+
+
+def store_hours(dispatcher: CollectingDispatcher, store: dict, lang: str, response: str = "utter_store_hours") -> None:
     dispatcher.utter_message(
-        response="utter_store_hours",
+        response=response,
         store=names(store["name"], lang),
         opens=store["hours"]["opens"],
         closes=store["hours"]["closes"],
         address=names(store["address"], lang),
+        district=names(store["district"], lang),
         phone=store["phone"],
     )
 
 
 class StoreInfo(StoreAction):
+    """Hours, phone, address and directions, holiday hours, parking: one store asked by name, else all."""
+
     def name(self) -> str:
         return "action_store_info"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
         lang = lang_of(tracker)
+        asked = (tracker.latest_message.get("intent") or {}).get("name")
+        response = STORE_REPLIES.get(asked, "utter_store_hours")
         query = entity(tracker, "store") or entity(tracker, "location")
         stores = API.get("/stores/search", lang, q=query)["stores"][:SHOWN_MATCHES] if query else []
         if not stores:
@@ -55,7 +74,7 @@ class StoreInfo(StoreAction):
                 dispatcher.utter_message(response="utter_store_not_found_listing")
             stores = API.get("/stores", lang)["stores"][:SHOWN_ALL]
         for store in stores:
-            store_hours(dispatcher, store, lang)
+            store_hours(dispatcher, store, lang, response)
         return []
 
 

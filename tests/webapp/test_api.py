@@ -214,7 +214,7 @@ def test_bad_booking_bodies_are_4xx(client, body):
 def test_stock_sync_endpoint(client):
     csv_body = "store,sku,quantity\njingan,LIP-101,77\nmars,LIP-101,1\n"
     response = client.post(
-        "/api/v1/stock", data={"file": (io.BytesIO(csv_body.encode()), "erp.csv")}, headers={**STAFF, **EN}
+        "/api/v1/stock", data={"file": (io.BytesIO(csv_body.encode()), "erp.csv")}, headers={**SERVICE, **EN}
     )
     report = response.get_json()
     assert response.status_code == 200 and report["applied"] == 1
@@ -232,9 +232,9 @@ def test_stock_sync_endpoint(client):
         401,
         "unauthorized",
     )
-    _error(client.post("/api/v1/stock", data=b"\x00\x00", content_type="text/csv", headers=STAFF), 400, "invalid_csv")
-    _error(client.post("/api/v1/stock", json={"rows": []}, headers=STAFF), 400, "missing_field")
-    _error(client.post("/api/v1/stock", data=b"", content_type="text/csv", headers=STAFF), 400, "missing_field")
+    _error(client.post("/api/v1/stock", data=b"\x00\x00", content_type="text/csv", headers=SERVICE), 400, "invalid_csv")
+    _error(client.post("/api/v1/stock", json={"rows": []}, headers=SERVICE), 400, "missing_field")
+    _error(client.post("/api/v1/stock", data=b"", content_type="text/csv", headers=SERVICE), 400, "missing_field")
 
 
 def test_http_level_errors_keep_the_shape(client, app):
@@ -242,7 +242,9 @@ def test_http_level_errors_keep_the_shape(client, app):
     _error(client.delete("/api/v1/stores"), 405, "method_not_allowed")
     app.config["MAX_CONTENT_LENGTH"] = 1024
     _error(
-        client.post("/api/v1/stock", data=b"x" * 4096, content_type="text/csv", headers=STAFF), 413, "payload_too_large"
+        client.post("/api/v1/stock", data=b"x" * 4096, content_type="text/csv", headers=SERVICE),
+        413,
+        "payload_too_large",
     )
 
 

@@ -5,10 +5,15 @@ import json
 
 import pytest
 
-from ..conftest import STAFF
+from ..conftest import SERVICE, STAFF
 
 EN = {"Accept-Language": "en"}
 ROOM = {"width": 4.0, "depth": 3.5, "height": 2.7}
+
+
+def caller(url: str) -> dict:
+    """Who may post there: the ERP's stock sync is a back end's (service); the rest take staff."""
+    return SERVICE if url == "/api/v1/stock" else STAFF
 
 
 def _refused(response, status=400, code="invalid_field", field=None):
@@ -36,7 +41,7 @@ def test_far_off_dates_in_bodies(client):
         field="eta",
     )
     rows = [{"store": "jingan", "sku": "LIP-101", "quantity": 1, "updated_at": "9999-12-31T23:00:00Z"}]
-    _refused(client.post("/api/v1/stock", headers={**STAFF, **EN}, json={"items": rows}), field="items.0.updated_at")
+    _refused(client.post("/api/v1/stock", headers={**SERVICE, **EN}, json={"items": rows}), field="items.0.updated_at")
 
 
 @pytest.fixture(autouse=True)
@@ -87,7 +92,7 @@ def test_messages_name_the_field_in_both_languages(client):
     ],
 )
 def test_strings_longer_than_their_column(client, url, body, field):
-    _refused(client.post(url, json=body, headers={**STAFF, **EN}), field=field)
+    _refused(client.post(url, json=body, headers={**caller(url), **EN}), field=field)
 
 
 def test_over_long_strings_in_paths_and_queries(client):
@@ -132,7 +137,7 @@ def test_nul_bytes_are_refused(client, request_args):
     ids=["100000 deep list", "40000 deep object", "5000-digit integer", "cut short"],
 )
 def test_malformed_json_bodies(client, url, body):
-    _refused(client.post(url, data=body, content_type="application/json", headers=STAFF), code="invalid_json")
+    _refused(client.post(url, data=body, content_type="application/json", headers=caller(url)), code="invalid_json")
 
 
 def test_json_bodies_are_capped_but_uploads_are_not(client):
@@ -148,7 +153,7 @@ def test_json_bodies_are_capped_but_uploads_are_not(client):
     )
     assert "256 KB" in message
     csv = "store,sku,quantity\n" + "jingan,LIP-101,7\n" * 20_000  # 340 KB as CSV is fine
-    assert client.post("/api/v1/stock", data=csv, content_type="text/csv", headers=STAFF).get_json()["rows"] == 20_000
+    assert client.post("/api/v1/stock", data=csv, content_type="text/csv", headers=SERVICE).get_json()["rows"] == 20_000
 
 
 def test_a_plan_of_100_items_with_huge_ids_gets_a_small_refusal(client):

@@ -4,7 +4,7 @@ from ..auth import current_staff, optional_member, signed_in_member
 from ..database import db_session
 from ..limits import limiter
 from ..store import consultations
-from .base import Blueprint, Choice, Code, Integer, Moment, Text, requires, signed_in
+from .base import Blueprint, Choice, Code, Integer, Items, Moment, Text, requires, signed_in
 
 blp = Blueprint("consultations", __name__, description="Consultation services, free slots and bookings")
 
@@ -29,6 +29,12 @@ def Last4(**kwargs):  # noqa: N802
 class BookingBody(Schema):
     slot_id = Integer(required=True)
     name = Text(60, min_length=1, required=True)
+    # saved looks and room plans the shopper brings: the advisor sees them with the booking
+    share_codes = Items(Code(), consultations.MAX_SHARE_CODES)
+
+
+class NotesBody(Schema):
+    notes = Text(consultations.MAX_NOTES, required=True)
 
 
 class OwnerQuery(Schema):
@@ -70,7 +76,9 @@ def available_slots(service: str, **query):
 @blp.arguments(BookingBody)
 @blp.response(201)
 def book(body: dict):
-    return consultations.book(db_session(), body["slot_id"], body["name"], signed_in_member())
+    return consultations.book(
+        db_session(), body["slot_id"], body["name"], signed_in_member(), share_codes=body.get("share_codes")
+    )
 
 
 def by_code(view):
@@ -111,3 +119,13 @@ def reschedule_booking(code: str, slot_id: int, phone_last4: str | None = None):
 def staff_move_booking(code: str, action: str):
     """At the store: ``check_in``, ``complete`` or ``no_show`` (a console session: own store only, audited)."""
     return consultations.staff_mark(db_session(), code, action, staff=current_staff())
+
+
+@blp.put("/bookings/<code>/notes")
+@requires("staff")
+@blp.arguments(BookingPath, location="path", as_kwargs=True)
+@blp.arguments(NotesBody)
+@blp.response(200)
+def staff_booking_notes(body: dict, code: str):
+    """The advisors' notes on a booking (a console session: own store only, audited)."""
+    return consultations.set_notes(db_session(), code, body["notes"], staff=current_staff())

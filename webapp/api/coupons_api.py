@@ -3,7 +3,7 @@ from marshmallow import Schema
 from ..auth import acting_role, current_staff, member_token, signed_in_member
 from ..database import db_session
 from ..store import coupons
-from .base import Blueprint, Code, Number, Text, requires
+from .base import Blueprint, Code, Moment, Number, Text, requires
 
 blp = Blueprint("coupons", __name__, description="Coupon campaigns, claims and in-store redemption")
 
@@ -17,6 +17,15 @@ class ClaimBody(Schema):
 
 class PhonePath(Schema):
     phone = Text(20, min_length=1, required=True)
+
+
+class CouponPath(Schema):
+    code = Text(20, min_length=1, pattern=r"^[A-Za-z0-9-]+$", required=True, metadata={"example": "C8K2M4Q7"})
+
+
+class RedemptionsQuery(Schema):
+    store = Code()  # a console session's own store when not given
+    day = Moment()
 
 
 class RedeemBody(Schema):
@@ -56,3 +65,23 @@ def member_coupons(phone: str):
 @blp.response(200)
 def redeem_coupon(body: dict):
     return coupons.redeem(db_session(), body["code"], body["store"], body["order_amount"], staff=current_staff())
+
+
+@blp.get("/coupons/claims/<code>")
+@requires("staff")
+@blp.arguments(CouponPath, location="path", as_kwargs=True)
+@blp.response(200)
+def coupon_at_the_till(code: str):
+    return coupons.till_view(db_session(), code)
+
+
+@blp.get("/coupons/redemptions")
+@requires("staff")
+@blp.arguments(RedemptionsQuery, location="query", as_kwargs=True)
+@blp.response(200)
+def store_redemptions(store: str | None = None, day=None):
+    return {
+        "redemptions": coupons.store_redemptions(
+            db_session(), store, day.date() if day else None, staff=current_staff()
+        )
+    }

@@ -5,7 +5,7 @@ from ..database import db_session
 from ..limits import limiter
 from ..store import repairs, staff
 from ..store.models import REPAIR_STATUSES
-from .base import Blueprint, Choice, MomentText, Text, requires
+from .base import Blueprint, Choice, Code, MomentText, Text, requires
 
 blp = Blueprint("repairs", __name__, description="Repair progress for its owner, timeline events by staff")
 
@@ -18,6 +18,10 @@ class OwnerQuery(Schema):
     phone_last4 = Text(4, pattern=r"^\d{4}$", required=True, metadata={"example": "5678"})
 
 
+class StoreQuery(Schema):
+    store = Code()  # a console session's own store when not given
+
+
 class EventBody(Schema):
     status = Choice(REPAIR_STATUSES, required=True)
     note_zh = Text(500)
@@ -25,6 +29,14 @@ class EventBody(Schema):
     staff = Text(60)
     engineer = Text(60)
     eta = MomentText()
+
+
+@blp.get("/repairs")
+@requires("staff")
+@blp.arguments(StoreQuery, location="query", as_kwargs=True)
+@blp.response(200)
+def store_repairs(store: str | None = None):
+    return {"repairs": repairs.store_tickets(db_session(), store, current_staff())}
 
 
 @blp.get("/repairs/<ticket_id>")

@@ -46,7 +46,7 @@ def nearby_stock(**query):
 
 
 @blp.post("/stock")
-@requires("staff", "service")
+@requires("service")  # the ERP's sync (a back end), not a person at the console
 @blp.doc(
     requestBody={
         "required": True,

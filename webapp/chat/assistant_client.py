@@ -8,12 +8,15 @@ so the assistant never builds a URL.
 from __future__ import annotations
 
 import threading
-from urllib.parse import quote, urlencode
+import zlib
+from urllib.parse import quote
 
 import requests
 from flask import current_app
+from requests.adapters import HTTPAdapter
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
+from urllib3.exceptions import NewConnectionError
 
 from ..security import public_url
 from ..store import StoreError, catalog, consultations, timeutil
@@ -22,10 +25,27 @@ from ..store.models import Booking, Product
 
 MAX_REPLIES = 20  # a runaway story cannot flood the chat
 MAX_BUTTONS = 10
+# kept-alive connections per Rasa instance: a gevent worker serves many chats at once, and a
+# connection beyond the pool would be opened and closed for every turn
+POOL_SIZE = 100
 
 
 class AssistantUnavailable(Exception):
     """Rasa is down, too slow or answered nonsense."""
+
+
+def instances_for(urls: str, sender: str) -> list[str]:
+    """The Rasa base URLs (ASSISTANT_URL lists one or more, space- or comma-separated) in the order
+    to try for this conversation: its own instance first, chosen by a stable hash of the sender."""
+    bases = [url.rstrip("/") for url in urls.replace(",", " ").split()]
+    first = zlib.crc32(sender.encode()) % len(bases) if bases else 0
+    return bases[first:] + bases[:first]
+
+
+def refused(failure: requests.ConnectionError) -> bool:
+    """Nothing listens there (the request never left), unlike a connection lost mid-answer."""
+    reason = getattr(failure.args[0], "reason", None) if failure.args else None
+    return isinstance(reason, NewConnectionError)
 
 
 class AssistantClient:
@@ -34,20 +54,30 @@ class AssistantClient:
     def __init__(self, config: dict) -> None:
         self.config = config
         self.http = requests.Session()
+        adapter = HTTPAdapter(pool_connections=8, pool_maxsize=POOL_SIZE)
+        self.http.mount("http://", adapter)
+        self.http.mount("https://", adapter)
         self._engines: dict[str, Engine] = {}
         self._lock = threading.Lock()
 
     def ask(self, sender: str, message: str, metadata: dict) -> list[dict]:
-        url = str(self.config["ASSISTANT_URL"]).rstrip("/") + "/webhooks/rest/webhook"
-        try:
-            response = self.http.post(
-                url,
-                json={"sender": sender, "message": message, "metadata": metadata},
-                timeout=float(self.config["ASSISTANT_TIMEOUT"]),
-            )
-            answers = response.json() if response.ok else None
-        except (requests.RequestException, ValueError):
-            raise AssistantUnavailable from None
+        """Rasa's answers; an instance that refuses the connection (so never saw the message) is
+        skipped for the next, as the instances share the tracker and lock stores."""
+        answers = None
+        for base in instances_for(str(self.config["ASSISTANT_URL"]), sender):
+            try:
+                response = self.http.post(
+                    base + "/webhooks/rest/webhook",
+                    json={"sender": sender, "message": message, "metadata": metadata},
+                    timeout=float(self.config["ASSISTANT_TIMEOUT"]),
+                )
+                answers = response.json() if response.ok else None
+                break
+            except requests.ConnectionError as failure:
+                if not refused(failure):
+                    raise AssistantUnavailable from None
+            except (requests.RequestException, ValueError):
+                raise AssistantUnavailable from None
         if not isinstance(answers, list):
             raise AssistantUnavailable
         return [a for a in answers if isinstance(a, dict)][:MAX_REPLIES]
@@ -80,18 +110,17 @@ def product_card(session: Session, sku: object, lang: str, store: str | None) ->
         product: Product = catalog.get_product(session, sku)
     except StoreError:
         return None
-    query = {"sku": product.sku, **({"store": store} if store else {})}
+    page = "makeup.page" if product.category == "makeup" else "furniture.viewer"
     card = {
         "sku": product.sku,
         "name": product.name_en if lang == "en" else product.name_zh,
         "shade": product.shade_hex,
         "price": float(product.price),
         "image": _swatch(product.shade_hex),
-        "try_on_url": public_url("makeup.page", sku=product.sku, lang=lang) if product.category == "makeup" else None,
-        "stock_url": current_app.config["PUBLIC_URL"].rstrip("/") + "/api/v1/stock/nearby?" + urlencode(query),
+        "try_on_url": public_url(page, sku=product.sku, lang=lang),
+        # the product's page lists nearby stock for the chat's store (its #stock list)
+        "stock_url": public_url(page, sku=product.sku, lang=lang, store=store or None) + "#stock",
     }
-    if product.category == "furniture":
-        card["try_on_url"] = public_url("furniture.viewer", sku=product.sku, lang=lang)
     return card
 
 

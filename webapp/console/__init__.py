@@ -8,7 +8,7 @@ from flask_login import LoginManager
 from ..auth import StaffLogin, csrf
 from ..database import db_session
 from ..store import staff
-from . import console_pages
+from . import console_day, console_pages, console_till  # noqa: F401  (they add routes to console_pages.bp)
 
 __all__ = ["init_app"]
 

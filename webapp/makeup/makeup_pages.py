@@ -6,3 +6,8 @@ from . import bp
 @bp.get("/makeup")
 def page():
     return render_template("makeup.html")
+
+
+@bp.get("/makeup/copy")
+def copy_page():
+    return render_template("makeup_copy.html")

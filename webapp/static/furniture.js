@@ -28,8 +28,14 @@
     viewer.classList.toggle("hide-dims", !event.target.checked));
 
   const select = document.getElementById("store");
-  fetch(`/api/v1/stores?lang=${lang}`).then((r) => r.json()).then(({ stores }) =>
-    stores.forEach((s) => select.append(new Option(name(s.name), s.code))));
+  fetch(`/api/v1/stores?lang=${lang}`).then((r) => r.json()).then(({ stores }) => {
+    stores.forEach((s) => select.append(new Option(name(s.name), s.code)));
+    const asked = new URLSearchParams(location.search).get("store");  // a chat's "where to buy" link
+    if (asked && stores.some((s) => s.code === asked)) {
+      select.value = asked;
+      select.dispatchEvent(new Event("change"));
+    }
+  });
   select.addEventListener("change", async () => {
     const list = document.getElementById("stock");
     if (!select.value) { list.replaceChildren(); return; }

@@ -12,7 +12,7 @@
   const name = (pair) => pair[lang] || pair.zh;
 
   const state = { products: [], items: {}, kind: "lip", scene: "", socket: null, inFlight: false,
-                  sentAt: 0, photo: null, skinTone: null, stream: null };
+                  sentAt: 0, photo: null, skinTone: null, stream: null, device: null, live: "server" };
 
   // --- look -------------------------------------------------------------------------------
   const lookSpec = () => ({
@@ -21,7 +21,9 @@
   });
   function lookChanged() {
     renderPicked();
-    if (state.socket && state.socket.readyState === WebSocket.OPEN) {
+    if (state.live === "device") {
+      // the on-device loop reads the look on its next frame
+    } else if (state.socket && state.socket.readyState === WebSocket.OPEN) {
       state.socket.send(JSON.stringify({ type: "look", look: lookSpec() }));
     } else if (state.photo) {
       renderPhoto();
@@ -115,6 +117,7 @@
   async function loadStores() {
     const { stores } = await api("/stores");
     stores.forEach((s) => $("store").append(new Option(name(s.name), s.code)));
+    $("store").value = new URLSearchParams(location.search).get("store") || "";  // a chat's "where to buy" link
     $("store").addEventListener("change", () => { origin = ""; const c = state.items[state.kind]; if (c) showStock(c.sku); });
   }
   $("near-me").addEventListener("click", () => navigator.geolocation?.getCurrentPosition((pos) => {
@@ -155,8 +158,68 @@
     $("stage").classList.add("mirrored");
     canvas.width = video.videoWidth || 640;
     canvas.height = video.videoHeight || 480;
+    chooseLive();
+  }
+
+  // --- on-device or server stream -----------------------------------------------------------
+  // On-device when this browser holds 24 fps (no frame leaves the phone); else, and always on a
+  // kiosk, the server stream. ?live=device|server or the shopper's switch overrides; a choice is kept.
+  const LIVE_KEY = "storelens-live";
+  const deviceLook = () => Object.values(state.items).map(({ product, intensity, wing }) => ({
+    product_type: product.product_type, color_hex: product.shade_hex, finish: product.finish,
+    intensity: intensity ?? 1, wing: Boolean(wing) }));
+  const kiosk = document.documentElement.classList.contains("kiosk");
+  async function chooseLive() {
+    const asked = new URLSearchParams(location.search).get("live") || (!kiosk && localStorage.getItem(LIVE_KEY));
+    if (kiosk || asked === "server" || !window.StoreLensDevice?.supported()) { startServer(); return; }
+    setStatus(t.device_loading);
+    try {
+      state.device ||= await withTimeout(window.StoreLensDevice.create({ canvas: $("after-device") }), 15000);
+      if (!state.stream) return;
+      if (asked !== "device") {
+        const fps = await window.StoreLensDevice.measure(state.device, $("video"), deviceLook());
+        document.body.dataset.deviceFps = fps.toFixed(1);
+        if (fps < 24) { startServer(t.device_slow.replace("{fps}", fps.toFixed(0))); return; }
+      }
+      startDevice();
+    } catch (e) { startServer(); }
+  }
+  const withTimeout = (promise, ms) => Promise.race([promise,
+    new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), ms))]);
+  function showLive(mode) {
+    state.live = mode;
+    document.body.dataset.live = mode;
+    $("after-device").hidden = mode !== "device";
+    $("after").hidden = mode === "device";
+    $("after-device").style.transform = "scaleX(-1)";
+    $("live-mode").hidden = kiosk || !window.StoreLensDevice?.supported();
+    $("live-mode").textContent = mode === "device" ? t.use_server : t.use_device;
+  }
+  function startServer(reason) {
+    showLive("server");
+    $("live-note").textContent = reason || "";
     openSocket();
   }
+  async function startDevice() {
+    state.socket?.close();
+    showLive("device");
+    $("live-note").textContent = t.on_device;
+    const video = $("video");
+    while (state.live === "device" && state.stream) {
+      const result = await state.device.frame(video, deviceLook());
+      setStatus(result.faces ? `${Math.round(result.ms)} ms` : t.no_face);
+      if (result.faces) document.dispatchEvent(new Event("storelens:activity"));  // a kiosk stays on
+      document.body.dataset.frames = String(Number(document.body.dataset.frames || 0) + 1);
+      await new Promise(requestAnimationFrame);
+    }
+  }
+  $("live-mode").addEventListener("click", () => {
+    const next = state.live === "device" ? "server" : "device";
+    localStorage.setItem(LIVE_KEY, next);
+    if (!state.stream) return;
+    if (next === "server") startServer();
+    else { state.socket?.close(); chooseLive(); }
+  });
   function openSocket() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const socket = new WebSocket(`${scheme}://${location.host}/makeup/stream?lang=${lang}`);
@@ -197,6 +260,7 @@
     state.socket?.close();
     state.stream?.getTracks().forEach((track) => track.stop());
     state.stream = null;
+    if (state.live === "device") showLive("server");
   }
 
   // --- photo mode -------------------------------------------------------------------------
@@ -217,6 +281,7 @@
     $("stage").classList.remove("mirrored");
     state.photo = file;
     $("before-photo").src = URL.createObjectURL(file);
+    window.StoreLensFacePicker?.reset();  // group photos: a new photo starts with everyone
     renderPhoto();
   };
   $("photo").addEventListener("change", photoChosen($("photo")));
@@ -225,11 +290,13 @@
     const form = new FormData();
     form.append("image", state.photo);
     form.append("look", JSON.stringify(lookSpec()));
+    form.append("face", window.StoreLensFacePicker?.choice() ?? "all");
     setStatus(t.looking);
     try {
       const result = await api("/tryon/makeup", { method: "POST", body: form });
       $("after").src = result.image;
       setStatus("");
+      window.StoreLensFacePicker?.show(result, $("before-photo"), renderPhoto);
       showSkin(result);
     } catch (e) { setStatus(e.message); }
   }
@@ -256,8 +323,9 @@
     $("split-line").style.opacity = v > 0 && v < 100 ? 1 : 0;
   });
   $("snapshot").addEventListener("click", () => {
-    if (!$("after").src) return;
-    const link = Object.assign(document.createElement("a"), { href: $("after").src, download: "storelens-look.jpg" });
+    const href = state.live === "device" ? $("after-device").toDataURL("image/jpeg", 0.92) : $("after").src;
+    if (!href) return;
+    const link = Object.assign(document.createElement("a"), { href, download: "storelens-look.jpg" });
     link.click();
   });
   const account = window.StoreLensAccount;

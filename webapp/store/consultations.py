@@ -24,11 +24,14 @@ from .catalog import get_store, store_dict
 from .db import found, unit_of_work
 from .errors import StoreError
 from .members import mask_phone
-from .models import Booking, ConsultationService, Member, TimeSlot
+from .models import Booking, ConsultationService, Look, Member, RoomPlan, TimeSlot
 from .staff import StaffContext, require_store
 
 MAX_RANGE_DAYS = 31
 MAX_ACTIVE_BOOKINGS = 3  # upcoming confirmed bookings one member may hold
+MAX_SHARE_CODES = 5  # saved looks and room plans brought to one consultation
+MAX_NOTES = 2000
+MAX_UPCOMING_DAYS = 14  # how far ahead the console's list of bookings reaches
 
 
 def service_dict(service: ConsultationService) -> dict:
@@ -153,12 +156,36 @@ def _active_bookings(session: Session, member: Member, now: datetime) -> int:
     )
 
 
+def _share_codes(session: Session, raw: object) -> list[str]:
+    """Share codes of saved looks or room plans that exist, upper-cased, each once; unknown ones are 422."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or len(raw) > MAX_SHARE_CODES or not all(isinstance(c, str) for c in raw):
+        raise StoreError("invalid_field", field="share_codes", reason=f"a list of up to {MAX_SHARE_CODES} codes")
+    wanted = list(dict.fromkeys(c.strip().upper() for c in raw if c.strip()))
+    known = set(session.scalars(select(Look.share_code).where(Look.share_code.in_(wanted))))
+    known |= set(session.scalars(select(RoomPlan.code).where(RoomPlan.code.in_(wanted))))
+    for code in wanted:
+        if code not in known:
+            raise StoreError("share_code_unknown", 422, share=code[:20])
+    return wanted
+
+
 @unit_of_work
-def book(session: Session, slot_id: object, name: object, member: Member, now: datetime | None = None) -> dict:
-    """Book a seat for a verified member (phone from the member), up to MAX_ACTIVE_BOOKINGS upcoming."""
+def book(
+    session: Session,
+    slot_id: object,
+    name: object,
+    member: Member,
+    now: datetime | None = None,
+    share_codes: object = None,
+) -> dict:
+    """Book a seat for a verified member (phone from the member), up to MAX_ACTIVE_BOOKINGS upcoming;
+    ``share_codes`` name the saved looks and room plans the advisor should see."""
     now = now or timeutil.now()
     if not isinstance(name, str) or not name.strip() or len(name.strip()) > 60:
         raise StoreError("invalid_field", field="name", reason="a name up to 60 characters")
+    shared = _share_codes(session, share_codes)
     slot = _open_slot(session, slot_id, now)
     lock_member(session, member)
     if _active_bookings(session, member, now) >= MAX_ACTIVE_BOOKINGS:
@@ -173,6 +200,7 @@ def book(session: Session, slot_id: object, name: object, member: Member, now: d
         phone=member.phone,
         status="confirmed",
         created_at=now,
+        share_codes=shared,
     )
     session.add(booking)
     session.flush()
@@ -315,19 +343,23 @@ def staff_booking_dict(booking: Booking) -> dict:
         "store": slot.store.code,
         "starts_at": timeutil.to_iso(slot.starts_at),
         "ends_at": timeutil.to_iso(slot.ends_at),
+        "notes": booking.notes or "",
+        "share_codes": booking.share_codes or [],
+        "member": booking.member_id is not None,  # a member's chat can receive recommendations
     }
 
 
-def store_day_bookings(session: Session, store_id: int, day: date) -> list[dict]:
-    """A store's bookings on ``day`` in time order, cancelled ones left out."""
+def store_day_bookings(session: Session, store_id: int, day: date, days: int = 1) -> list[dict]:
+    """A store's bookings on ``day`` and the ``days - 1`` after it, in time order, cancelled ones left out."""
     start = datetime.combine(day, datetime.min.time())
+    days = max(1, min(days, MAX_UPCOMING_DAYS))
     query = (
         select(Booking)
         .join(TimeSlot, Booking.slot_id == TimeSlot.id)
         .where(
             TimeSlot.store_id == store_id,
             TimeSlot.starts_at >= start,
-            TimeSlot.starts_at < start + timedelta(days=1),
+            TimeSlot.starts_at < start + timedelta(days=days),
             Booking.status != "cancelled",
         )
         .order_by(TimeSlot.starts_at, Booking.id)
@@ -342,9 +374,7 @@ def staff_mark(
     """Check in (on the booking's day), complete (after check-in) or mark a no-show (once started), as
     one UPDATE conditioned on the status read; signed-in ``staff`` act for their own store only, audited."""
     now = now or timeutil.now()
-    text = str(code or "").strip().upper()
-    booking = found(session.scalar(select(Booking).where(Booking.code == text)) if text else None, "booking_not_found")
-    require_store(staff, booking.slot.store_id)
+    booking = staff_booking(session, code, staff)
     source, target = STAFF_MOVES[action]
     starts_at = booking.slot.starts_at
     if booking.status != source:
@@ -360,5 +390,30 @@ def staff_mark(
         raise StoreError("booking_changed", 409)
     if staff is not None:
         audit.record(session, staff, f"booking_{target}", booking.code, at=now)
+    session.refresh(booking)
+    return staff_booking_dict(booking)
+
+
+def staff_booking(session: Session, code: object, staff: StaffContext | None) -> Booking:
+    """The booking with short ``code``, for staff of its store only."""
+    text = str(code or "").strip().upper()
+    booking = found(session.scalar(select(Booking).where(Booking.code == text)) if text else None, "booking_not_found")
+    require_store(staff, booking.slot.store_id)
+    return booking
+
+
+@unit_of_work
+def set_notes(
+    session: Session, code: object, notes: object, *, staff: StaffContext | None, now: datetime | None = None
+) -> dict:
+    """Replace the advisors' notes on a booking of their own store (audited); control characters other
+    than line breaks are dropped."""
+    if not isinstance(notes, str) or len(notes) > MAX_NOTES:
+        raise StoreError("invalid_field", field="notes", reason=f"text up to {MAX_NOTES} characters")
+    booking = staff_booking(session, code, staff)
+    cleaned = "".join(c for c in notes if c in "\n\t" or c.isprintable()).strip()
+    session.execute(update(Booking).where(Booking.id == booking.id).values(notes=cleaned))
+    if staff is not None:
+        audit.record(session, staff, "booking_notes", booking.code, at=now, length=len(cleaned))
     session.refresh(booking)
     return staff_booking_dict(booking)

@@ -8,7 +8,7 @@ per-member count that follows it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select, update
@@ -20,8 +20,8 @@ from .catalog import get_store
 from .codes import new_code
 from .db import found, unit_of_work
 from .errors import StoreError
-from .members import find_member, get_or_create_member
-from .models import CouponCampaign, CouponClaim
+from .members import find_member, get_or_create_member, mask_phone
+from .models import AuditEntry, CouponCampaign, CouponClaim, Member
 from .staff import StaffContext, require_store
 
 
@@ -78,11 +78,17 @@ def list_campaigns(session: Session, now: datetime | None = None) -> list[dict]:
     return [campaign_dict(c) for c in session.scalars(query)]
 
 
-def _check_window(campaign: CouponCampaign, now: datetime) -> None:
+def _window_refusal(campaign: CouponCampaign, now: datetime) -> StoreError | None:
     if now < campaign.valid_from:
-        raise StoreError("coupon_not_started", 422, valid_from=f"{campaign.valid_from:%Y-%m-%d %H:%M}")
+        return StoreError("coupon_not_started", 422, valid_from=f"{campaign.valid_from:%Y-%m-%d %H:%M}")
     if now > campaign.valid_to:
-        raise StoreError("coupon_expired", 422, valid_to=f"{campaign.valid_to:%Y-%m-%d %H:%M}")
+        return StoreError("coupon_expired", 422, valid_to=f"{campaign.valid_to:%Y-%m-%d %H:%M}")
+    return None
+
+
+def _check_window(campaign: CouponCampaign, now: datetime) -> None:
+    if refused := _window_refusal(campaign, now):
+        raise refused
 
 
 @unit_of_work
@@ -129,7 +135,83 @@ def get_claim(session: Session, code: object) -> CouponClaim:
 
 
 def _already_redeemed(coupon: CouponClaim) -> StoreError:
-    return StoreError("coupon_already_redeemed", 409, redeemed_at=f"{coupon.redeemed_at:%Y-%m-%d %H:%M}")
+    store = coupon.redeemed_store
+    return StoreError(
+        "coupon_already_redeemed",
+        409,
+        redeemed_at=f"{coupon.redeemed_at:%Y-%m-%d %H:%M}",
+        store=(store.name_zh, store.name_en) if store else "-",
+    )
+
+
+def _counter_refusal(coupon: CouponClaim, now: datetime) -> StoreError | None:
+    """Why the coupon cannot be redeemed at a store counter now, whatever the order (None: it can)."""
+    if coupon.status == "redeemed":
+        return _already_redeemed(coupon)
+    if refused := _window_refusal(coupon.campaign, now):
+        return refused
+    if coupon.campaign.channel == "online":
+        return StoreError("coupon_wrong_channel", 422, channel=CHANNEL_WORDS["online"])
+    return None
+
+
+def till_view(session: Session, code: object, now: datetime | None = None) -> dict:
+    """What the counter sees before redeeming: the coupon and its rules, its member masked, where and when
+    it was redeemed, and why it cannot be redeemed now (``refusal`` in zh and en, or None)."""
+    now = now or timeutil.now()
+    coupon = get_claim(session, code)
+    member = session.get(Member, coupon.member_id)
+    store = coupon.redeemed_store
+    refused = _counter_refusal(coupon, now)
+    return {
+        **claim_dict(coupon, now),
+        "member": mask_phone(member.phone) if member else None,
+        "redeemed_store_name": {"zh": store.name_zh, "en": store.name_en} if store else None,
+        "order_amount": float(coupon.order_amount) if coupon.order_amount is not None else None,
+        "refusal": {"code": refused.code, "message": both(refused.code, **refused.params)} if refused else None,
+    }
+
+
+def store_redemptions(
+    session: Session, store_code: object, day: date | None = None, *, staff: StaffContext | None = None
+) -> list[dict]:
+    """A store's redemptions of one day (today by default), newest first, with who redeemed each;
+    signed-in staff see their own store's only."""
+    store_code = store_code or (staff.store_code if staff is not None else None)
+    if not store_code:
+        raise StoreError("missing_field", field="store")
+    store = get_store(session, store_code)
+    require_store(staff, store.id)
+    start = datetime.combine(day or timeutil.now().date(), time())
+    claims = session.scalars(
+        select(CouponClaim)
+        .where(
+            CouponClaim.redeemed_store_id == store.id,
+            CouponClaim.redeemed_at >= start,
+            CouponClaim.redeemed_at < start + timedelta(days=1),
+        )
+        .order_by(CouponClaim.redeemed_at.desc(), CouponClaim.id.desc())
+    ).all()
+    by = dict(
+        session.execute(
+            select(AuditEntry.subject, AuditEntry.staff_name).where(
+                AuditEntry.store_id == store.id,
+                AuditEntry.action == "coupon_redeemed",
+                AuditEntry.subject.in_([c.code for c in claims]),
+            )
+        ).all()
+    )
+    return [
+        {
+            "code": c.code,
+            "title": {"zh": c.campaign.title_zh, "en": c.campaign.title_en},
+            "discount": float(c.campaign.discount),
+            "order_amount": float(c.order_amount or 0),
+            "redeemed_at": timeutil.to_iso(c.redeemed_at),
+            "staff": by.get(c.code),
+        }
+        for c in claims
+    ]
 
 
 @unit_of_work
@@ -150,11 +232,8 @@ def redeem(
     require_store(staff, store.id)
     amount = validate.money(order_amount, "order_amount")
     campaign = coupon.campaign
-    if coupon.status == "redeemed":
-        raise _already_redeemed(coupon)
-    _check_window(campaign, now)
-    if campaign.channel == "online":
-        raise StoreError("coupon_wrong_channel", 422, channel=CHANNEL_WORDS["online"])
+    if refused := _counter_refusal(coupon, now):
+        raise refused
     if amount < campaign.min_spend:
         raise StoreError("coupon_min_spend", 422, min_spend=f"{campaign.min_spend:.2f}")
     won = session.execute(

@@ -19,9 +19,9 @@ from tryon.scenes import SCENES
 from tryon.skin import Shade, SkinTone
 
 from ..text import both
-from . import timeutil
+from . import codes, timeutil
 from .catalog import product_dict
-from .db import unit_of_work
+from .db import found, unit_of_work
 from .errors import StoreError
 from .members import member_for_token
 from .models import Look, Member, Product, SkinAnalysis
@@ -95,7 +95,18 @@ def look_dict(session: Session, look: Look) -> dict:
             {**item, "product": product_dict(products[item["sku"]])} for item in look.items if item["sku"] in products
         ],
         "created_at": timeutil.to_iso(look.created_at),
+        "share_code": look.share_code,
     }
+
+
+def look_by_share_code(session: Session, code: object) -> dict:
+    """A saved look as anyone holding its share code sees it: products and settings, nothing of its owner."""
+    text = str(code or "").strip().upper()
+    look = found(
+        session.scalar(select(Look).where(Look.share_code == text)) if text else None, "look_not_found", share=code
+    )
+    shown = look_dict(session, look)
+    return {key: shown[key] for key in ("share_code", "name", "scene", "items")}
 
 
 def presets(session: Session) -> list[dict]:
@@ -150,6 +161,7 @@ def save_look(session: Session, body: dict, token: object, now: datetime | None 
         scene=scene,
         created_at=now,
         items=[{"sku": i["sku"], "intensity": i["intensity"], "wing": i["wing"]} for i in items],
+        share_code=codes.new_code("L", 6),
     )
     session.add(look)
     tone = body.get("skin_tone")

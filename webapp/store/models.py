@@ -255,6 +255,8 @@ class Booking(Base):
     status: Mapped[str] = mapped_column(String(10), default="confirmed")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    notes: Mapped[str | None] = mapped_column(Text)  # the store's advisors' notes
+    share_codes: Mapped[list | None] = mapped_column(JSON)  # saved looks / room plans the shopper brings
 
     slot: Mapped[TimeSlot] = relationship()
 
@@ -327,6 +329,7 @@ class Look(Base):
     items: Mapped[list] = mapped_column(JSON)  # [{"sku", "intensity", "wing"}]
     scene: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    share_code: Mapped[str | None] = mapped_column(String(12), unique=True)  # a saved look, shown at the console
 
 
 class SkinAnalysis(Base):
@@ -437,3 +440,21 @@ class WechatIdentity(Base):
     openid: Mapped[str] = mapped_column(String(64), unique=True)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Recommendation(Base):
+    """Products an advisor recommends, each with a note; the shopper opens the list by its share code."""
+
+    __tablename__ = "recommendations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_accounts.id"))
+    staff_name: Mapped[str] = mapped_column(String(60))  # as it was then
+    items: Mapped[list] = mapped_column(JSON)  # [{"sku", "note"}]
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    store: Mapped[Store] = relationship()
+
+    __table_args__ = (Index("ix_recommendations_store_id", "store_id", "id"),)

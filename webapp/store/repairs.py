@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import case, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..text import both
 from . import chat, codes, timeutil
+from . import staff as staff_scope  # staff imports this module too: the module, bound once both have loaded
+from .catalog import get_store
 from .db import found, unit_of_work
 from .errors import StoreError
+from .members import mask_phone
 from .models import REPAIR_STATUSES, Member, RepairEvent, RepairTicket
+
+if TYPE_CHECKING:
+    from .staff import StaffContext
 
 TICKET_ID = re.compile(r"R-?(\d{5})", re.IGNORECASE)
 MAX_FAILED_CHECKS = 5
@@ -107,6 +114,35 @@ def member_tickets(session: Session, member: Member, now: datetime | None = None
     return [ticket_dict(t) for t in tickets if t.status != "completed" or t.events[-1].created_at >= since]
 
 
+def next_statuses(status: str) -> tuple[str, ...]:
+    """What a ticket's next step may say: its status again (a note) or any later one, never an earlier one."""
+    return REPAIR_STATUSES[REPAIR_STATUSES.index(status) :]
+
+
+def store_tickets(session: Session, store_code: object, by: StaffContext | None = None) -> list[dict]:
+    """A store's repairs not yet completed, oldest first, with the owner's phone masked for the counter and
+    the statuses a next step may take; signed-in staff (``by``) see their own store's only."""
+    store_code = store_code or (by.store_code if by is not None else None)
+    if not store_code:
+        raise StoreError("missing_field", field="store")
+    store = get_store(session, store_code)
+    staff_scope.require_store(by, store.id)
+    tickets = session.scalars(
+        select(RepairTicket)
+        .where(RepairTicket.store_id == store.id, RepairTicket.status != "completed")
+        .options(selectinload(RepairTicket.events), selectinload(RepairTicket.store))
+        .order_by(RepairTicket.created_at, RepairTicket.id)
+    )
+    return [
+        ticket_dict(t)
+        | {
+            "phone": mask_phone(t.member_phone),
+            "next_statuses": [{"status": s, "label": both(f"repair_{s}")} for s in next_statuses(t.status)],
+        }
+        for t in tickets
+    ]
+
+
 @unit_of_work
 def add_event(
     session: Session,
@@ -125,7 +161,7 @@ def add_event(
     ticket = _get_ticket(session, ticket_id)
     if status not in REPAIR_STATUSES:
         raise StoreError("invalid_field", field="status", reason=", ".join(REPAIR_STATUSES))
-    if REPAIR_STATUSES.index(status) < REPAIR_STATUSES.index(ticket.status):
+    if status not in next_statuses(ticket.status):
         raise StoreError("repair_status_backwards", 409, current=ticket.status, requested=status)
     for field, value in (("note_zh", note_zh), ("note_en", note_en), ("staff", staff), ("engineer", engineer or "")):
         if not isinstance(value, str) or len(value) > 500:

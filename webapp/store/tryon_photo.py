@@ -31,16 +31,34 @@ def image_errors() -> Iterator[None]:
         raise StoreError(error.code, STATUS[error.code], reason=error.reason) from None
 
 
-def try_on_photo(session: Session, data: bytes, spec: object, run: PhotoRunner) -> tuple[bytes, dict]:
-    """The rendered JPEG and what was found: faces, skin tone of the largest face, shade picks."""
+def face_choice(value: object) -> int | None:
+    """Whose face to make up in a group photo: "all" (or nothing) → None, else a 0-based index."""
+    if value in (None, "", "all"):
+        return None
+    if isinstance(value, str) and value.isdigit() and int(value) < 100:
+        return int(value)
+    raise StoreError("invalid_field", field="face", reason="a face number from 0, or 'all'")
+
+
+def try_on_photo(
+    session: Session, data: bytes, spec: object, run: PhotoRunner, face: object = None
+) -> tuple[bytes, dict]:
+    """The rendered JPEG and what was found: faces and their boxes, skin tone of the largest face
+    made up, shade picks."""
     applications, scene = looks.resolve(session, spec)
+    chosen = face_choice(face)
     with image_errors():
-        result = run(render_photo, data, applications, scene)
+        # "all" keeps the plain call: only a picked face adds the argument
+        result = run(render_photo, data, applications, scene, *(() if chosen is None else (chosen,)))
     if not result.faces:
         raise StoreError("no_face", 422)
+    if chosen is not None and chosen >= result.faces:
+        raise StoreError("invalid_field", field="face", reason=f"the photo has {result.faces} faces")
     tone = result.skin_tone
     return result.jpeg, {
         "faces": result.faces,
+        "face_boxes": [dict(zip(("x", "y", "width", "height"), box, strict=True)) for box in result.boxes],
+        "face": "all" if chosen is None else chosen,
         "size": {"width": result.width, "height": result.height},
         "skin_tone": skin_tone_dict(tone) if tone else None,
         "recommendations": _with_reasons(recommend(tone, looks.shades(session)), tone) if tone else {},

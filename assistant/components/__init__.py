@@ -1,0 +1,1 @@
+"""Custom NLU pipeline components (registered in config.yml by module path)."""

@@ -1,0 +1,66 @@
+"""Traditional Chinese in, simplified to the model: every channel's text goes through here before the
+tokenizer, so 「請問靜安店還有豆沙紅嗎」 is understood like 「请问静安店还有豆沙红吗」.
+
+The conversion keeps the text's length (character for character), so entity offsets still point into
+what the shopper typed; the shopper's script goes out as ``script`` (hans/hant) in the parse data, and
+the reply is written back in it (script_nlg.py). Rasa keeps the original text on the user event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_VALUE, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from script import script_of, to_simplified
+
+SCRIPT = "script"  # parse-data key: "hant" or "hans" (absent when the text has no Chinese)
+
+
+def normalize(message: Message) -> None:
+    text = message.get(TEXT)
+    if not isinstance(text, str) or not text:
+        return
+    script = script_of(text)
+    if script is None:
+        return
+    message.set(SCRIPT, script, add_to_output=True)
+    if script == "hant":
+        message.set(TEXT, to_simplified(text))
+        for entity in message.get(ENTITIES) or []:  # training examples: "[豆沙紅](product)"
+            if isinstance(entity.get(ENTITY_ATTRIBUTE_VALUE), str):
+                entity[ENTITY_ATTRIBUTE_VALUE] = to_simplified(entity[ENTITY_ATTRIBUTE_VALUE])
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
+class OpenCCNormalizer(GraphComponent):
+    """Converts traditional Chinese to simplified (OpenCC t2s) and marks the shopper's script."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> OpenCCNormalizer:
+        return cls()
+
+    @staticmethod
+    def required_packages() -> list[str]:
+        return ["opencc"]
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for example in training_data.training_examples:
+            normalize(example)
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            normalize(message)
+        return messages

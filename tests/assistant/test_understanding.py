@@ -1,0 +1,129 @@
+"""How shoppers really write: 繁體 read like simplified (the NLU's OpenCC step), replies in the script
+the shopper wrote in, and store details (phone, address, holiday hours, parking) from the store data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+import requests
+from components.opencc_normalizer import normalize
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.training_data.message import Message
+from rasa_sdk.executor import CollectingDispatcher
+from script import script_of, to_simplified, to_traditional
+from script_nlg import ScriptAwareNLG
+
+from actions import stock_actions, support_actions
+
+from .fakes import run, tracker
+from .replies import domain, responses, said
+
+
+def test_traditional_text_is_read_as_simplified_and_keeps_its_offsets():
+    text = "請問靜安店還有豆沙紅嗎"
+    message = Message(
+        data={"text": text, "entities": [{"entity": "product", "start": 7, "end": 10, "value": "豆沙紅"}]}
+    )
+    normalize(message)
+    assert message.get("text") == "请问静安店还有豆沙红吗" and len(message.get("text")) == len(text)
+    assert message.get("entities")[0]["value"] == "豆沙红"  # what the catalog search and synonyms know
+    assert message.as_dict(only_output_properties=True)["script"] == "hant"
+    simplified = Message(data={"text": "单号R-20417维修进度"})
+    normalize(simplified)
+    assert simplified.get("text") == "单号R-20417维修进度" and simplified.get("script") == "hans"
+    english = Message(data={"text": "is the oslo in stock"})
+    normalize(english)
+    assert english.get("script") is None
+
+
+def test_script_of_a_message():
+    assert script_of("門市幾點開") == "hant"
+    assert script_of("门店几点开") == "hans"
+    assert script_of("这个lipstick有货吗") == "hans"
+    assert script_of("88") is None and script_of("👍") is None
+    assert to_traditional(to_simplified("維修進度")) == "維修進度"
+
+
+def render(name: str, lang: str, script: str | None, **values) -> dict:
+    nlg = ScriptAwareNLG(domain=domain())
+    events = [SlotSet("lang", lang), SlotSet("script", script)]
+    state = DialogueStateTracker.from_events("render", events, slots=domain().slots)
+    return asyncio.run(nlg.generate(name, state, "rest", **values))
+
+
+def test_replies_come_back_in_the_shoppers_script():
+    hant = render("utter_greet", "zh", "hant")
+    assert hant["text"].startswith("您好！我是瀾悅門店助手") and "預約" in hant["text"]
+    assert [b["title"] for b in hant["buttons"]][:2] == ["查庫存", "領優惠券"]
+    assert hant["buttons"][0]["payload"] == "/check_stock"  # payloads are not the shopper's words
+    assert render("utter_greet", "zh", "hans")["text"].startswith("您好！我是澜悦门店助手")
+    assert render("utter_greet", "en", "hant")["text"].startswith("Hi! I'm the LANYUE")
+    filled = render(
+        "utter_store_phone",
+        "zh",
+        "hant",
+        store="澜悦 静安嘉里中心店",
+        phone="021-52981515",
+        opens="10:00",
+        closes="22:00",
+    )
+    assert filled["text"] == "瀾悅 靜安嘉里中心店：電話 021-52981515（營業 10:00–22:00）"
+
+
+def test_the_script_follows_the_shopper():
+    detect = support_actions.DetectLanguage()
+    hant = tracker(text="请问静安店还有豆沙红吗")
+    hant.latest_message["script"] = "hant"  # set by the NLU's OpenCC step
+    assert {"event": "slot", "timestamp": None, "name": "script", "value": "hant"} in run(detect, hant)[1]
+    no_chinese = tracker(text="88", slots={"script": "hant"})
+    assert {"event": "slot", "timestamp": None, "name": "script", "value": "hant"} in run(detect, no_chinese)[1]
+
+
+@pytest.mark.parametrize(
+    "intent, response, shown",
+    [
+        ("store_phone", "utter_store_phone", "021-52981515"),
+        ("store_address", "utter_store_address", "南京西路1515号"),
+        ("store_holiday_hours", "utter_store_holiday_hours", "10:00–22:00"),
+        ("store_parking", "utter_store_parking", "021-52981515"),
+    ],
+)
+def test_store_details_from_the_store_data(api, intent, response, shown):
+    t = tracker(text="静安店", intent=intent, entities=[{"entity": "store", "value": "静安"}])
+    dispatcher, _ = run(support_actions.StoreInfo(), t)
+    assert list(responses(dispatcher)) == [response]
+    assert shown in said(dispatcher) and "静安" in said(dispatcher)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("請問靜安店還有豆沙紅嗎", "豆沙红"),  # the stock answer names the shade
+        ("單號R-20417維修進度", "后 4 位"),  # the ticket is taken; the phone's digits are asked
+        ("門市幾點開", "10:00–22:00"),
+        ("这个lipstick有货吗", "想查哪款商品"),
+        ("幫我訂一張去北京的機票", "我只能帮您"),  # a lookalike outside the store's scope
+        ("yuyue 周六", "哪种服务|哪家门店|登录"),
+    ],
+)
+def test_the_assistant_understands_them(assistant, text, expected):
+    body = {"sender": f"understanding-{abs(hash(text))}", "message": text}
+    replies = requests.post(assistant.webhook, json=body, timeout=60).json()
+    reply = to_simplified("\n".join(r.get("text", "") for r in replies))  # either script
+    assert re.search(expected, reply), f"{text!r} got {reply!r}"
+
+
+def test_partial_and_english_names_find_the_same_product(api):
+    form = stock_actions.ValidateStockForm()
+    t = tracker()
+    for said_name in ("豆沙红", "豆沙", "Rose Bean", "rose bean", "101"):
+        assert form.validate_product(said_name, CollectingDispatcher(), t, {}) == {"product": "SKU:LIP-101"}, said_name
+    sofas = {
+        form.validate_product(name, CollectingDispatcher(), t, {})["product"]
+        for name in ("Oslo沙发", "oslo sofa", "奥斯陆沙发")
+    }
+    assert len(sofas) == 1 and None not in sofas

@@ -1,0 +1,75 @@
+"""The one description of makeup that both renderers read: which Face Mesh landmarks bound each
+region, how soft each region's edge is, how much shade each product lays down, in what order,
+and how each finish shapes lightness.
+
+The Python engine (``regions``, ``masks``, ``makeup``) takes its numbers from ``SPEC``; the
+browser's on-device renderer gets the same dict as JSON (``spec()``, served at
+``/api/v1/tryon/spec``), so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import copy
+
+SPEC: dict = {
+    "version": 1,
+    # Face Mesh landmark indices (478-point mesh with refined lips and iris)
+    "regions": {
+        "lips_outer": [61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 409, 270, 269, 267, 0, 37, 39, 40, 185],
+        "lips_inner": [78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308, 415, 310, 311, 312, 13, 82, 81, 80, 191],
+        # per eye, from the inner corner to the outer corner
+        "right_eye_upper": [133, 173, 157, 158, 159, 160, 161, 246, 33],
+        "right_eye_lower": [133, 155, 154, 153, 145, 144, 163, 7, 33],
+        "left_eye_upper": [362, 398, 384, 385, 386, 387, 388, 466, 263],
+        "left_eye_lower": [362, 382, 381, 380, 374, 373, 390, 249, 263],
+        # brows: upper edge inner→outer, lower edge inner→outer
+        "right_brow_upper": [107, 66, 105, 63, 70],
+        "right_brow_lower": [55, 65, 52, 53, 46],
+        "left_brow_upper": [336, 296, 334, 293, 300],
+        "left_brow_lower": [285, 295, 282, 283, 276],
+        "right_cheek": [117, 118, 50, 205, 187, 123],
+        "left_cheek": [346, 347, 280, 425, 411, 352],
+        "forehead": [107, 108, 151, 337, 336, 9],
+        # cheek-to-cheek: the face width every size and feather is a fraction of
+        "face_width": [234, 454],
+    },
+    # Gaussian feather sigma of each product's mask, as a fraction of the face width (capped in px)
+    "feather": {
+        "lip": {"sigma": 0.004, "max_px": 1.2},  # lipstick edges are crisp; a wide feather would bleed
+        "eye": {"sigma": 0.012},
+        "liner": {"sigma": 0.004},
+        "brow": {"sigma": 0.008},
+        "cheek": {"sigma": 0.05},
+    },
+    # an open mouth's lower lip: lip-coloured pixels just inside the landmark opening are lip too
+    "lip_edge": {
+        "inner_points": 11,  # the first lips_inner points: corner to corner along the lower lip
+        "band_px": 3,  # how far from that edge to look
+        "teeth_lighter": 18.0,  # L (0..255) above the lip's own: teeth, never lip
+        "lip_like": 18.0,  # Lab distance from the lip's colour that still reads as lip
+    },
+    # how much of the shade a full-intensity product lays down
+    "opacity": {"lip": 0.9, "eye": 0.55, "liner": 0.95, "cheek": 0.4, "brow": 0.5},
+    # painting order: base layers first, lips last
+    "order": ["brow", "eye", "liner", "cheek", "lip"],
+    # colour transfer in OpenCV 8-bit Lab (L, a, b each 0..255, a/b centred on 128):
+    # L' = L + lightness_shift·(L_shade − L̄); ab' = ab_shade + chroma_keep·(ab − āb̄)
+    "transfer": {"lightness_shift": 0.8, "chroma_keep": 0.35},
+    # highlight = clip((L − L̄ − start·s) / (width·s), 0, 1), s = the region's weighted L spread
+    "highlight": {"start": 0.6, "width": 1.5},
+    # finish: L'' = L' + relief·(L − L̄) + relief_up·max(L − L̄, 0) + gain·highlight^power + sparkle·S
+    "finishes": {
+        "matte": {"relief": 0.0, "relief_up": -0.5, "gain": 0.0, "power": 1.0, "sparkle": 0.0},
+        "satin": {"relief": 0.0, "relief_up": 0.0, "gain": 15.0, "power": 1.0, "sparkle": 0.0},
+        "gloss": {"relief": 0.0, "relief_up": 0.0, "gain": 70.0, "power": 1.5, "sparkle": 0.0},
+        "shimmer": {"relief": 0.0, "relief_up": 0.0, "gain": 15.0, "power": 1.0, "sparkle": 36.0},
+        "metallic": {"relief": 0.4, "relief_up": 0.0, "gain": 45.0, "power": 1.0, "sparkle": 0.0},
+    },
+    # shimmer's sparkle map S: this fraction of pixels lit, blurred by sigma px, scaled by gain
+    "sparkle": {"density": 0.015, "sigma": 0.6, "gain": 4.0, "tile": 256},
+}
+
+
+def spec() -> dict:
+    """A JSON-ready copy of the shared description (callers may not change the engine's own)."""
+    return copy.deepcopy(SPEC)
