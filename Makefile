@@ -91,10 +91,10 @@ $(RASA_VENV)/.installed: assistant/requirements.txt
 # Random tokens, made once per machine; read by the web app, Rasa and the action server. Checked
 # on every run: a token added since the file was written (STORELENS_ACTIONS_TOKEN, the secret
 # Rasa shows the action server) is appended, and existing ones are kept.
-SECRET_NAMES := STORELENS_SECRET_KEY:32 STORELENS_SERVICE_TOKEN:24 STORELENS_STAFF_TOKEN:24 STORELENS_ACTIONS_TOKEN:24
+SECRET_NAMES := STORELENS_SECRET_KEY:32 STORELENS_SERVICE_TOKEN:24 STORELENS_ACTIONS_TOKEN:24
 $(SECRETS): FORCE
 	@mkdir -p instance
-	@test -f $@ || { echo "==> Writing $(SECRETS) (secret key, service, staff and action-server tokens)"; \
+	@test -f $@ || { echo "==> Writing $(SECRETS) (secret key, service and action-server tokens)"; \
 		( umask 077; : > $@ ); }
 	@test -z "$$(tail -c1 $@)" || echo >> $@
 	@for entry in $(SECRET_NAMES); do name=$${entry%%:*}; \
@@ -180,7 +180,7 @@ assistant-nlu-eval: rasa-env
 	@$(RASA_VENV)/bin/python -c "import json; r = json.load(open('assistant/results/nlu/intent_report.json')); \
 		print('NLU held-out: weighted F1 %.3f, accuracy %.3f' % (r['weighted avg']['f1-score'], r['accuracy']))"
 	@# our own held-out utterances (assistant/tests/heldout, never trained on), by script, on the trained model
-	@cd assistant && PYTHONWARNINGS=ignore ../$(RASA_VENV)/bin/python tests/heldout_report.py models/storelens.tar.gz \
+	@cd assistant && PYTHONPATH=. PYTHONWARNINGS=ignore ../$(RASA_VENV)/bin/python tests/heldout_report.py models/storelens.tar.gz \
 		../test-artifacts/assistant-heldout-confusion.png
 
 bench: app-env rasa-env frontend

@@ -8,7 +8,9 @@ memory keeps the token for the turn, so the actions still see it in
 ``tracker.latest_message["metadata"]``; the next message brings its own.
 
 Configured in endpoints.yml (``tracker_store.type: tracker_privacy.TokenFreeSQLTrackerStore``);
-everything else (dialects, URL, database, credentials) is the SQL store's.
+everything else (dialects, URL, database, credentials) is the SQL store's. On SQLite (one instance,
+`make run`'s default) the database runs in WAL mode: a turn's save no longer waits for a full
+journal sync, and the web app's erasure does not block Rasa's reads.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -32,8 +35,21 @@ def without_secrets(data: Any) -> Any:
     return data
 
 
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    # WAL with synchronous=NORMAL: durable across process crashes, one sync per checkpoint
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
 class TokenFreeSQLTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore.save`` (Rasa 3.6) with the event data cleaned before it is written."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)  # no event broker is configured; kept for parity

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import statistics
 import sys
@@ -168,11 +169,24 @@ async def breakdown(model: Path, started: stack.Assistant, folder: Path, token: 
     from rasa.core.actions.action import RemoteAction
     from rasa.core.agent import Agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-    from rasa.utils.endpoints import EndpointConfig
+    from rasa.core.utils import AvailableEndpoints
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
     from tracker_privacy import TokenFreeSQLTrackerStore
 
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
+
+    # the action endpoint exactly as endpoints.yml configures Rasa's
+    os.environ.update(
+        {
+            "ACTIONS_PORT": started.actions_url.rsplit(":", 1)[1],
+            "STORELENS_ACTIONS_TOKEN": started.actions_token,
+            **{f"RASA_TRACKER_{name}": "" for name in ("DIALECT", "URL", "DB", "USER", "PASSWORD")},
+        }
+    )
+    endpoint = AvailableEndpoints.read_endpoints(str(ROOT / "assistant" / "endpoints.yml")).action
     store = TokenFreeSQLTrackerStore(dialect="sqlite", db=str(folder / "breakdown-tracker.db"))
-    endpoint = EndpointConfig(f"{started.actions_url}/webhook", headers={"X-Actions-Token": started.actions_token})
     agent = Agent.load(str(model), tracker_store=store, action_endpoint=endpoint)
     store.domain = agent.domain
     watch = Stopwatch()

@@ -19,12 +19,11 @@ from webapp import PROJECT_ROOT, create_app
 from webapp.store import Database, furniture_catalog, migrate, seed, staff
 
 from .pgserver import PostgresServer, find_bindir
+from .staff_session import add_staff, signed_in
 
 SEED_DIR = PROJECT_ROOT / "assets" / "seed"
 SERVICE_TOKEN = "test-service-token"
-STAFF_TOKEN = "test-staff-token"
 SERVICE = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
-STAFF = {"Authorization": f"Bearer {STAFF_TOKEN}"}
 PUBLIC_URL = "https://shop.example.cn"
 _copies = itertools.count()
 
@@ -111,7 +110,6 @@ def app(db_url, models_dir):
             "DATABASE_URL": db_url,
             "MODELS_DIR": str(models_dir),
             "SERVICE_TOKEN": SERVICE_TOKEN,
-            "STAFF_TOKEN": STAFF_TOKEN,
             "SMS_SENDER": "memory",
             "PUBLIC_URL": PUBLIC_URL,
         }
@@ -137,6 +135,13 @@ def sign_in(client, phone: str = "13655550123") -> dict:
 @pytest.fixture
 def member(client) -> dict:
     return sign_in(client)
+
+
+@pytest.fixture
+def staff_headers(app, client) -> dict:
+    """``client`` signed in to the console as jingan advisor 李娜 (li.na): the CSRF header its calls send."""
+    add_staff(app, "li.na")
+    return signed_in(client, "li.na")
 
 
 # tests/assistant run in the Rasa environment (Python 3.10), by their own pytest call

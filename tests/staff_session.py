@@ -2,6 +2,8 @@
 
 import re
 
+import requests
+
 from webapp.store import staff
 
 PASSWORD = "correct horse battery"
@@ -10,6 +12,12 @@ PASSWORD = "correct horse battery"
 def add_staff(app, username: str, store: str = "jingan", role: str = "advisor", name: str = "李娜") -> dict:
     with app.extensions["store_db"].session() as session:
         return staff.create_account(session, username, name, store, role, PASSWORD)
+
+
+def advisor_context(session, username: str = "li.na", store: str = "jingan", name: str = "李娜") -> staff.StaffContext:
+    """A new advisor as the store functions see a signed-in one, for tests that call them directly."""
+    staff.create_account(session, username, name, store, "advisor", PASSWORD)
+    return staff.context(staff.find_account(session, username))
 
 
 def csrf_token(page: str) -> str:
@@ -26,3 +34,14 @@ def signed_in(client, username: str) -> dict:
     """Sign in; the headers a console page's script sends on state-changing API calls."""
     assert post_sign_in(client, username).status_code == 302
     return {"X-CSRFToken": csrf_token(client.get("/advisor/").get_data(as_text=True))}
+
+
+def http_session(base_url: str, username: str, password: str = PASSWORD) -> requests.Session:
+    """A console session on a running server, as an advisor's browser holds it: the cookie, and the
+    page's CSRF token sent on every call."""
+    browser = requests.Session()
+    token = csrf_token(browser.get(f"{base_url}/advisor/login", timeout=10).text)
+    form = {"csrf_token": token, "username": username, "password": password}
+    assert browser.post(f"{base_url}/advisor/login", data=form, allow_redirects=False, timeout=10).status_code == 302
+    browser.headers["X-CSRFToken"] = csrf_token(browser.get(f"{base_url}/advisor/", timeout=10).text)
+    return browser

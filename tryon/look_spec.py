@@ -65,6 +65,16 @@ SPEC: dict = {
         "shimmer": {"relief": 0.0, "relief_up": 0.0, "gain": 15.0, "power": 1.0, "sparkle": 36.0},
         "metallic": {"relief": 0.4, "relief_up": 0.0, "gain": 45.0, "power": 1.0, "sparkle": 0.0},
     },
+    # scene light over the whole made-up frame: a 3x3 matrix on (B, G, R), then for party lights a
+    # dark edge: × (1 − strength·clip(x² + y² − start, 0, 1)), x and y from −1 to 1 across the frame
+    "scenes": {
+        "daylight": {"bgr": [[1.06, 0.0, 0.0], [0.0, 1.02, 0.0], [0.0, 0.0, 0.96]]},
+        "warm_indoor": {"bgr": [[0.84, 0.0, 0.0], [0.0, 0.97, 0.0], [0.0, 0.0, 1.12]]},
+        "party": {
+            "bgr": [[1.10, 0.0, 0.06], [0.0, 0.88, 0.0], [0.08, 0.0, 1.08]],
+            "vignette": {"strength": 0.35, "start": 0.3},
+        },
+    },
     # shimmer's sparkle map S: this fraction of pixels lit, blurred by sigma px, scaled by gain
     "sparkle": {"density": 0.015, "sigma": 0.6, "gain": 4.0, "tile": 256},
 }

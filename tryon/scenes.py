@@ -7,12 +7,11 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-# 3x3 colour matrices on BGR
-_MATRICES = {
-    "daylight": np.array([[1.06, 0.00, 0.00], [0.00, 1.02, 0.00], [0.00, 0.00, 0.96]], np.float32),
-    "warm_indoor": np.array([[0.84, 0.00, 0.00], [0.00, 0.97, 0.00], [0.00, 0.00, 1.12]], np.float32),
-    "party": np.array([[1.10, 0.00, 0.06], [0.00, 0.88, 0.00], [0.08, 0.00, 1.08]], np.float32),
-}
+from .look_spec import SPEC
+
+# 3x3 colour matrices on BGR, from the spec the browser renderer also reads
+_MATRICES = {name: np.array(scene["bgr"], np.float32) for name, scene in SPEC["scenes"].items()}
+_VIGNETTE = SPEC["scenes"]["party"]["vignette"]
 SCENES = tuple(_MATRICES)
 
 
@@ -20,7 +19,7 @@ SCENES = tuple(_MATRICES)
 def _vignette(height: int, width: int) -> np.ndarray:
     """A soft dark edge (party lights come from the middle of the room), cached per frame size."""
     y, x = np.ogrid[-1 : 1 : height * 1j, -1 : 1 : width * 1j]
-    return (1 - 0.35 * np.clip(x * x + y * y - 0.3, 0, 1)).astype(np.float32)[..., None]
+    return (1 - _VIGNETTE["strength"] * np.clip(x * x + y * y - _VIGNETTE["start"], 0, 1)).astype(np.float32)[..., None]
 
 
 def apply_scene(image: np.ndarray, scene: str | None) -> np.ndarray:

@@ -1,5 +1,6 @@
-"""Bearer tokens for server-to-server callers (``service``) and store staff (``staff``), and store staff
-signed in to the advisor console (Flask-Login session cookie, CSRF token on state-changing calls)."""
+"""Who calls: back ends with the service bearer token (``service``: the assistant, ERP sync), and store staff
+(``staff``) signed in to the advisor console (Flask-Login session cookie, CSRF token on state-changing calls)
+— a person always acts as themself, scoped to their store and audited, never on a shared token."""
 
 from __future__ import annotations
 
@@ -16,20 +17,15 @@ from .store import StoreError, members
 from .store.models import Member
 from .store.staff import StaffContext
 
-ROLE_SETTINGS = {"service": "SERVICE_TOKEN", "staff": "STAFF_TOKEN"}
-
 
 def caller_role() -> str | None:
-    """The role whose configured token the request carries, or None."""
+    """``service`` when the request carries the configured SERVICE_TOKEN as its bearer token, else None."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    expected = current_app.config.get("SERVICE_TOKEN") or ""
+    if scheme.lower() != "bearer" or not token.strip() or not expected:
         return None
-    for role, setting in ROLE_SETTINGS.items():
-        expected = current_app.config.get(setting) or ""
-        if expected and hmac.compare_digest(token.strip().encode(), expected.encode()):
-            return role
-    return None
+    return "service" if hmac.compare_digest(token.strip().encode(), expected.encode()) else None
 
 
 # checked only where called (console forms, cookie-authenticated calls): bearer and member-token calls

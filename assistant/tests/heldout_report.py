@@ -1,7 +1,7 @@
 """Intent accuracy and product-entity F1 of the trained model on the held-out utterances, by group
 (tests/heldout/<group>.yml: simplified, traditional, english, mixed), with a confusion matrix image.
 
-Run from assistant/:  ../.venv-rasa/bin/python tests/heldout_report.py models/storelens.tar.gz OUT.png
+Run from assistant/ (its modules on the path):  PYTHONPATH=. ../.venv-rasa/bin/python tests/heldout_report.py models/storelens.tar.gz OUT.png
 Spans count as found only when start, end and entity type all match what the file marks.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 from collections import Counter
 from pathlib import Path
@@ -19,6 +20,8 @@ matplotlib.use("Agg")  # no display: the image goes to a file
 import matplotlib.pyplot as plt  # noqa: E402
 from rasa.core.agent import Agent  # noqa: E402
 from rasa.shared.nlu.training_data.loading import load_data  # noqa: E402
+from rasa.utils.common import configure_logging_and_warnings  # noqa: E402
+from rasa.utils.log_utils import configure_structlog  # noqa: E402
 
 HELDOUT = Path(__file__).parent / "heldout"
 GROUPS = ("simplified", "traditional", "english", "mixed")
@@ -88,6 +91,8 @@ def confusion_image(pairs: list[tuple[str, str]], out: Path) -> None:
 
 
 async def main(model: str, image: Path) -> int:
+    configure_logging_and_warnings(logging.WARNING)  # not Rasa's debug line per parsed message
+    configure_structlog(logging.WARNING)
     agent = Agent.load(model)
     results = {group: await evaluate(agent, group) for group in GROUPS}
     met = True

@@ -9,9 +9,11 @@ from webapp.store import chat, handoffs, repairs
 from webapp.store.db import Database
 from webapp.store.models import ChatConversation, ChatMessage, HandoffRequest, Store
 
+from ..staff_session import advisor_context
 from .helpers import fails, member
 
 DAYTIME = datetime(2026, 11, 25, 15, 0)
+WANG_AND_LI = (("xiao.wang", "小王"), ("xiao.li", "小李"))  # two jingan advisors
 NIGHT = datetime(2026, 11, 25, 23, 30)
 
 
@@ -75,8 +77,9 @@ def test_hand_over_queue_and_wait(session):
     assert _hand_over(session, first)["id"] == one["id"]  # asking again keeps the place
     session.refresh(first)
     assert first.state == "advisor"
-    handoffs.take(session, one["id"], "小王", now=DAYTIME)
-    assert handoffs.detail(session, two["id"])["position"] == 1
+    wang = advisor_context(session, "xiao.wang", name="小王")
+    handoffs.take(session, one["id"], wang, now=DAYTIME)
+    assert handoffs.detail(session, two["id"], wang)["position"] == 1
 
 
 def test_closed_store_takes_only_call_backs(session):
@@ -95,12 +98,13 @@ def test_take_is_won_once_and_only_the_taker_replies(db_url, session):
     request = _hand_over(session, conversation)
     outcomes, barrier = [], threading.Barrier(2)
     database = Database(db_url)
+    advisors = {name: advisor_context(session, username, name=name) for username, name in WANG_AND_LI}
 
     def take(advisor: str) -> None:
         with database.session() as own:
             barrier.wait()
             try:
-                handoffs.take(own, request["id"], advisor, now=DAYTIME)
+                handoffs.take(own, request["id"], advisors[advisor], now=DAYTIME)
                 outcomes.append("taken")
             except Exception as error:  # noqa: BLE001 - the loser's StoreError is what is counted
                 outcomes.append(getattr(error, "code", repr(error)))
@@ -114,11 +118,11 @@ def test_take_is_won_once_and_only_the_taker_replies(db_url, session):
     assert sorted(outcomes) == ["handoff_taken", "taken"]
     taker = session.get(HandoffRequest, request["id"], populate_existing=True).taken_by
     other = "小李" if taker == "小王" else "小王"
-    fails("handoff_not_yours", 403, handoffs.reply, session, request["id"], "hi", other)
-    reply = handoffs.reply(session, request["id"], "您好，我来帮您", taker)
+    fails("handoff_not_yours", 403, handoffs.reply, session, request["id"], "hi", advisors[other])
+    reply = handoffs.reply(session, request["id"], "您好，我来帮您", advisors[taker])
     assert (reply["author"], reply["advisor"]) == ("advisor", taker)
-    handoffs.close(session, request["id"], now=DAYTIME)
-    fails("handoff_closed", 409, handoffs.reply, session, request["id"], "again", taker)
+    handoffs.close(session, request["id"], advisors[other], now=DAYTIME)  # any advisor of the store may close it
+    fails("handoff_closed", 409, handoffs.reply, session, request["id"], "again", advisors[taker])
     session.refresh(conversation)
     assert conversation.state == "assistant"
     assert chat.messages(session, conversation)[-1]["type"] == "notice"

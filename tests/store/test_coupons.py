@@ -1,11 +1,14 @@
+import functools
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import update
 
 from webapp.store import coupons, timeutil
 from webapp.store.models import CouponCampaign
 
+from ..staff_session import advisor_context
 from .helpers import fails
 
 PHONE = "13800138000"
@@ -58,30 +61,37 @@ def test_claim_rejects_bad_phone_and_unknown_campaign(session):
     fails("campaign_not_found", 404, coupons.claim, session, "NOPE", PHONE)
 
 
-def test_redeem_in_store_once(session):
+@pytest.fixture
+def advisor(session):
+    return advisor_context(session)
+
+
+def test_redeem_in_store_once(session, advisor):
     code = coupons.claim(session, "STORE100", PHONE)["code"]
-    result = coupons.redeem(session, code, "jingan", "899.00")
+    result = coupons.redeem(session, code, "jingan", "899.00", staff=advisor)
     assert result["status"] == "redeemed" and result["redeemed_store"] == "jingan"
     assert result["amount_due"] == 799.0
-    error = fails("coupon_already_redeemed", 409, coupons.redeem, session, code, "xujiahui", "900")
+    elsewhere = advisor_context(session, "xu.jing", "xujiahui", "徐静")
+    error = fails("coupon_already_redeemed", 409, coupons.redeem, session, code, "xujiahui", "900", staff=elsewhere)
     assert "cannot be used twice" in error.message("en")
     assert "不能重复使用" in error.message("zh")
 
 
-def test_redeem_rules(session):
+def test_redeem_rules(session, advisor):
     online = coupons.claim(session, "APP30", PHONE)["code"]
-    error = fails("coupon_wrong_channel", 422, coupons.redeem, session, online, "jingan", "500")
+    error = fails("coupon_wrong_channel", 422, coupons.redeem, session, online, "jingan", "500", staff=advisor)
     assert error.message("en") == "This coupon can only be used online."
     assert error.message("zh") == "该券仅限线上使用。"
     code = coupons.claim(session, "NEW50", PHONE)["code"]
-    fails("coupon_min_spend", 422, coupons.redeem, session, code, "jingan", "198.99")
+    redeem = functools.partial(coupons.redeem, session, staff=advisor)
+    fails("coupon_min_spend", 422, redeem, code, "jingan", "198.99")
     valid_to = coupons.get_campaign(session, "NEW50").valid_to
-    fails("coupon_expired", 422, coupons.redeem, session, code, "jingan", "300", now=valid_to + timedelta(hours=1))
-    fails("invalid_field", 400, coupons.redeem, session, code, "jingan", "lots")
-    fails("store_not_found", 404, coupons.redeem, session, code, "mars", "300")
-    fails("coupon_not_found", 404, coupons.redeem, session, "CNOPE", "jingan", "300")
+    fails("coupon_expired", 422, redeem, code, "jingan", "300", now=valid_to + timedelta(hours=1))
+    fails("invalid_field", 400, redeem, code, "jingan", "lots")
+    fails("store_not_found", 404, redeem, code, "mars", "300")
+    fails("coupon_not_found", 404, redeem, "CNOPE", "jingan", "300")
     # none of the refusals used the coupon up
-    assert coupons.redeem(session, code, "jingan", Decimal("199"))["status"] == "redeemed"
+    assert redeem(code, "jingan", Decimal("199"))["status"] == "redeemed"
 
 
 def test_expired_claims_show_as_expired(session):

@@ -1,7 +1,11 @@
+from datetime import datetime
+
 import pytest
 
 from webapp import PROJECT_ROOT
 from webapp.store import StoreError, handoffs, search
+
+from ..staff_session import advisor_context
 
 PLACES = PROJECT_ROOT / "assets" / "seed" / "places.json"
 
@@ -62,10 +66,11 @@ def test_bad_queries(session):
 
 
 def test_handoff_requests(session):
-    first = handoffs.create(session, {"sender_id": "u1", "reason": "fallback", "lang": "en", "summary": "lost"})
+    body = {"sender_id": "u1", "reason": "fallback", "lang": "en", "summary": "lost", "store": "jingan"}
+    first = handoffs.create(session, body, now=datetime(2026, 11, 25, 15, 0))  # open hours
     again = handoffs.create(session, {"sender_id": "u1", "reason": "asked"})
     assert again["id"] == first["id"]  # one open request per conversation
-    assert [h["sender_id"] for h in handoffs.list_for_store(session, None)] == ["u1"]
+    assert [h["sender_id"] for h in handoffs.list_for_store(session, advisor_context(session))] == ["u1"]
     with pytest.raises(StoreError):
         handoffs.create(session, {"sender_id": "u2", "reason": "bored"})
     with pytest.raises(StoreError):

@@ -7,6 +7,7 @@ import pytest
 from webapp import create_app
 
 from ..conftest import PUBLIC_URL, sign_in
+from ..staff_session import add_staff, signed_in
 
 LOOK = {"consent": True, "items": [{"sku": "LIP-101"}]}
 
@@ -45,15 +46,15 @@ def test_a_phone_number_cannot_bind_or_lock_out_another_member(client):
     assert len(client.get("/api/v1/looks", headers=owner).get_json()["looks"]) == 1
 
 
-def test_my_coupons_are_the_signed_in_members_only(client, member):
-    from ..conftest import STAFF
-
-    assert (
-        client.post(
-            "/api/v1/coupons/claims", json={"campaign": "NEW50", "phone": "13800138001"}, headers=STAFF
-        ).status_code
-        == 201
+def test_my_coupons_are_the_signed_in_members_only(app, client, member):
+    counter = app.test_client()  # staff at the counter claim for another shopper, by phone
+    add_staff(app, "li.na")
+    claimed = counter.post(
+        "/api/v1/coupons/claims",
+        json={"campaign": "NEW50", "phone": "13800138001"},
+        headers=signed_in(counter, "li.na"),
     )
+    assert claimed.status_code == 201
     assert client.get("/api/v1/members/me/coupons", headers=member).get_json() == {"coupons": []}
 
 

@@ -4,9 +4,10 @@ import io
 
 import pytest
 
-from webapp.store import members, timeutil
+from webapp.store import handoffs, members, timeutil
 
-from ..conftest import SERVICE, STAFF, sign_in
+from ..conftest import SERVICE, sign_in
+from ..staff_session import add_staff, signed_in
 
 EN = {"Accept-Language": "en-US,en;q=0.9"}
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
@@ -62,7 +63,7 @@ def test_nearby_stock_bad_queries(client, query, status, code):
     _error(client.get(f"/api/v1/stock/nearby?{query}"), status, code)
 
 
-def test_coupon_flow_over_http(client):
+def test_coupon_flow_over_http(client, staff_headers):
     assert {c["code"] for c in client.get("/api/v1/coupons/campaigns").get_json()["campaigns"]} == {
         "NEW50",
         "STORE100",
@@ -70,21 +71,21 @@ def test_coupon_flow_over_http(client):
     }
     # staff at the counter claim for the shopper in front of them, by phone
     claimed = client.post(
-        "/api/v1/coupons/claims", json={"campaign": "STORE100", "phone": "13800138000"}, headers=STAFF
+        "/api/v1/coupons/claims", json={"campaign": "STORE100", "phone": "13800138000"}, headers=staff_headers
     )
     assert claimed.status_code == 201
     code = claimed.get_json()["code"]
-    mine = client.get("/api/v1/members/13800138000/coupons", headers=STAFF).get_json()["coupons"]
+    mine = client.get("/api/v1/members/13800138000/coupons", headers=staff_headers).get_json()["coupons"]
     assert [c["code"] for c in mine] == [code]
     redeemed = client.post(
-        "/api/v1/coupons/redeem", json={"code": code, "store": "jingan", "order_amount": 900}, headers=STAFF
+        "/api/v1/coupons/redeem", json={"code": code, "store": "jingan", "order_amount": 900}, headers=staff_headers
     )
     assert redeemed.status_code == 200 and redeemed.get_json()["status"] == "redeemed"
     message = _error(
         client.post(
             "/api/v1/coupons/redeem",
             json={"code": code, "store": "jingan", "order_amount": 900},
-            headers={**STAFF, **EN},
+            headers={**staff_headers, **EN},
         ),
         409,
         "coupon_already_redeemed",
@@ -110,6 +111,8 @@ def test_auth_is_enforced(client):
         client.post("/api/v1/repairs/R-20417/events", json={"status": "repairing"}, headers=SERVICE), 403, "forbidden"
     )
     _error(client.get("/api/v1/members/13800138000/coupons"), 401, "unauthorized")
+    # there is no staff bearer token: any other bearer is nobody, whatever it says
+    _error(client.get("/api/v1/repairs?store=jingan", headers={"Authorization": "Bearer staff"}), 401, "unauthorized")
 
 
 def test_unconfigured_tokens_open_nothing(db_url):
@@ -121,7 +124,7 @@ def test_unconfigured_tokens_open_nothing(db_url):
     app.extensions["store_db"].dispose()
 
 
-def test_repair_endpoints(client):
+def test_repair_endpoints(client, staff_headers):
     ticket = client.get("/api/v1/repairs/R-20417?phone_last4=5678").get_json()
     assert ticket["status"] == "awaiting_parts"
     _error(client.get("/api/v1/repairs/R-20417?phone_last4=0000"), 403, "repair_verification_failed")
@@ -129,17 +132,19 @@ def test_repair_endpoints(client):
     _error(client.get("/api/v1/repairs/hello?phone_last4=5678"), 400, "invalid_field")
     added = client.post(
         "/api/v1/repairs/R-20417/events",
-        headers=STAFF,
+        headers=staff_headers,
         json={"status": "repairing", "note_zh": "开始维修", "note_en": "Repair started"},
     )
     assert added.status_code == 201 and added.get_json()["status"] == "repairing"
     _error(
-        client.post("/api/v1/repairs/R-20417/events", headers=STAFF, json={"status": "received"}),
+        client.post("/api/v1/repairs/R-20417/events", headers=staff_headers, json={"status": "received"}),
         409,
         "repair_status_backwards",
     )
     _error(
-        client.post("/api/v1/repairs/R-20417/events", headers=STAFF, json={"status": "repairing", "note_zh": 5}),
+        client.post(
+            "/api/v1/repairs/R-20417/events", headers=staff_headers, json={"status": "repairing", "note_zh": 5}
+        ),
         400,
         "invalid_field",
     )
@@ -248,7 +253,8 @@ def test_http_level_errors_keep_the_shape(client, app):
     )
 
 
-def test_assistant_endpoints(client):
+def test_assistant_endpoints(app, client, monkeypatch):
+    monkeypatch.setattr(handoffs, "is_open", lambda store, now: True)  # whatever the hour of the run
     found = client.get("/api/v1/products/search?q=豆沙色口红").get_json()["products"]
     assert found[0]["sku"] == "LIP-101"
     assert client.get("/api/v1/stores/search?q=静安").get_json()["stores"][0]["code"] == "jingan"
@@ -258,11 +264,15 @@ def test_assistant_endpoints(client):
     similar = client.get("/api/v1/products/LIP-101/similar?store=jingan").get_json()["products"]
     assert len(similar) == 3
     made = client.post(
-        "/api/v1/handoffs", json={"sender_id": "web-1", "reason": "asked", "summary": "想找人"}, headers=SERVICE
+        "/api/v1/handoffs",
+        json={"sender_id": "web-1", "reason": "asked", "summary": "想找人", "store": "jingan"},
+        headers=SERVICE,
     )
     assert made.status_code == 201
     _error(client.post("/api/v1/handoffs", json={"sender_id": "web-1"}), 401, "unauthorized")
-    listed = client.get("/api/v1/handoffs", headers=STAFF).get_json()["handoffs"]
+    advisor = app.test_client()  # the store's advisor, in a browser of their own
+    add_staff(app, "li.na")
+    listed = advisor.get("/api/v1/handoffs", headers=signed_in(advisor, "li.na")).get_json()["handoffs"]
     assert [h["sender_id"] for h in listed] == ["web-1"]
     _error(client.get("/api/v1/handoffs", headers=SERVICE), 403, "forbidden")
 

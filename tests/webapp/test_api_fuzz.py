@@ -1,8 +1,9 @@
 """Every operation of /api/v1/openapi.json fuzzed with Schemathesis (valid and invalid input), anonymous
-and with each bearer token, on SQLite and PostgreSQL: no answer is a 5xx, and each one is documented
-(status, content type, the error shape)."""
+with the service bearer token and as an advisor signed in to the console, on SQLite and PostgreSQL: no
+answer is a 5xx, and each one is documented (status, content type, the error shape)."""
 
 import os
+from datetime import timedelta
 
 import pytest
 import schemathesis
@@ -16,9 +17,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from ..conftest import SERVICE, STAFF
+from ..conftest import SERVICE
 from ..fake_assistant import fake_assistant
 from ..fake_wechat import FakeWeChat
+from ..staff_session import add_staff, signed_in
 
 EXAMPLES = int(os.environ.get("STORELENS_FUZZ_EXAMPLES", "25"))  # per operation, mode and caller
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -29,7 +31,7 @@ def _csv(ctx, value):
     return str(value).encode()
 
 
-def _fuzz(operation, mode: GenerationMode, headers: dict) -> None:
+def _fuzz(operation, mode: GenerationMode, headers: dict, cookies: dict) -> None:
     @settings(
         max_examples=EXAMPLES,
         deadline=None,
@@ -40,21 +42,33 @@ def _fuzz(operation, mode: GenerationMode, headers: dict) -> None:
     )
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
-        case.call_and_validate(headers=headers, checks=CHECKS)
+        case.call_and_validate(headers=headers, cookies=cookies, checks=CHECKS)
 
     run()
 
 
-@pytest.mark.parametrize("headers", [{}, STAFF, SERVICE], ids=["anonymous", "staff", "service"])
-def test_no_input_gets_a_server_error(app, headers):
+def _staff_session(app) -> tuple[dict, dict]:
+    """A jingan advisor's console session: the CSRF header and the session cookie, sent on every call
+    (given explicitly, so a cookie Schemathesis generates from the security scheme never replaces it)."""
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(days=1)  # a long run outlives the 30-minute idle limit
+    add_staff(app, "li.na")
+    browser = app.test_client()
+    headers = signed_in(browser, "li.na")
+    name = app.config["SESSION_COOKIE_NAME"]
+    return headers, {name: browser.get_cookie(name).value}
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "staff", "service"])
+def test_no_input_gets_a_server_error(app, caller):
+    headers, cookies = {"anonymous": ({}, {}), "service": (SERVICE, {})}.get(caller) or _staff_session(app)
     # the chat and WeChat endpoints answer through an assistant and a WeChat that are up
     with fake_assistant() as assistant, FakeWeChat() as wechat:
         app.config["ASSISTANT_URL"] = assistant.base_url
         wechat.configure(app)
-        _fuzz_all(app, headers)
+        _fuzz_all(app, headers, cookies)
 
 
-def _fuzz_all(app, headers: dict) -> None:
+def _fuzz_all(app, headers: dict, cookies: dict) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 30
@@ -62,7 +76,7 @@ def _fuzz_all(app, headers: dict) -> None:
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             try:
-                _fuzz(operation, mode, headers)
+                _fuzz(operation, mode, headers, cookies)
             except Unsatisfiable:  # nothing to make invalid: the operation takes no input
                 continue
             except Exception as failure:  # noqa: BLE001  (every operation is tried; all failures are listed)

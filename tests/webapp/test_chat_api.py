@@ -14,8 +14,9 @@ from webapp import create_app
 from webapp.store import timeutil
 from webapp.store.models import ChatMessage, HandoffRequest
 
-from ..conftest import SERVICE_TOKEN, STAFF, sign_in
+from ..conftest import SERVICE_TOKEN, sign_in
 from ..fake_assistant import PRODUCT_SKU, fake_assistant
+from ..staff_session import add_staff, signed_in
 
 EN = {"Accept-Language": "en"}
 
@@ -103,7 +104,16 @@ def test_assistant_down_or_slow_is_503_with_the_hotline_and_nothing_stored(app, 
     assert "still there?" not in texts and "slow?" not in texts and "back?" in texts
 
 
-def test_handoff_sends_messages_to_the_advisor_until_closed(client, rasa):
+@pytest.fixture
+def advisor(app):
+    """Jingan advisor 小王's console session in a browser of their own: (client, CSRF headers)."""
+    browser = app.test_client()
+    add_staff(app, "xiao.wang", name="小王")
+    return browser, signed_in(browser, "xiao.wang")
+
+
+def test_handoff_sends_messages_to_the_advisor_until_closed(client, rasa, advisor):
+    console, staff = advisor
     token = say(client, "hi", store="jingan").get_json()["conversation"]
     handed = say(client, "转人工", token).get_json()
     assert rasa.handoff_answers[-1][0] == 201
@@ -111,18 +121,16 @@ def test_handoff_sends_messages_to_the_advisor_until_closed(client, rasa):
     asked = len(rasa.received)
     waiting = say(client, "我想问一下退货", token).get_json()
     assert len(rasa.received) == asked and len(waiting["messages"]) == 1
-    queue = client.get("/api/v1/handoffs?store=jingan&status=open", headers=STAFF).get_json()["handoffs"]
+    queue = console.get("/api/v1/handoffs?store=jingan&status=open", headers=staff).get_json()["handoffs"]
     handoff_id = queue[0]["id"]
     assert queue[0]["last_message"]["text"] == "我想问一下退货"
-    assert (
-        client.post(f"/api/v1/handoffs/{handoff_id}/take", json={"advisor": "小王"}, headers=STAFF).status_code == 200
-    )
-    reply = client.post(f"/api/v1/handoffs/{handoff_id}/reply", json={"text": "您好，可以退货"}, headers=STAFF)
+    assert console.post(f"/api/v1/handoffs/{handoff_id}/take", json={}, headers=staff).status_code == 200
+    reply = console.post(f"/api/v1/handoffs/{handoff_id}/reply", json={"text": "您好，可以退货"}, headers=staff)
     assert reply.status_code == 201
     history = client.get("/api/v1/chat/history", headers={"X-Chat-Conversation": token}).get_json()
     assert history["handoff"]["advisor"] == "小王"
     assert history["messages"][-1]["author"] == "advisor" and history["messages"][-1]["text"] == "您好，可以退货"
-    assert client.post(f"/api/v1/handoffs/{handoff_id}/close", headers=STAFF).status_code == 200
+    assert console.post(f"/api/v1/handoffs/{handoff_id}/close", headers=staff).status_code == 200
     again = say(client, "hi", token).get_json()
     assert again["state"] == "assistant" and again["messages"][-1]["author"] == "assistant"
 
@@ -136,18 +144,19 @@ def server(app):
     httpd.shutdown()
 
 
-def test_live_socket_pushes_an_advisor_reply(app, client, rasa, server):
+def test_live_socket_pushes_an_advisor_reply(app, client, rasa, server, advisor):
+    console, staff = advisor
     app.config["CHAT_POLL_SECONDS"] = 0.1
     first = say(client, "hi").get_json()
     token = first["conversation"]
     say(client, "人工", token)
-    handoff_id = client.get("/api/v1/handoffs", headers=STAFF).get_json()["handoffs"][0]["id"]
-    client.post(f"/api/v1/handoffs/{handoff_id}/take", json={"advisor": "小王"}, headers=STAFF)
+    handoff_id = console.get("/api/v1/handoffs", headers=staff).get_json()["handoffs"][0]["id"]
+    console.post(f"/api/v1/handoffs/{handoff_id}/take", json={}, headers=staff)
     cursor = client.get("/api/v1/chat/history", headers={"X-Chat-Conversation": token}).json["messages"][-1]["id"]
     ws = Client.connect(f"{server}/api/v1/chat/live")
     try:
         ws.send(json.dumps({"conversation": token, "after": cursor}))
-        client.post(f"/api/v1/handoffs/{handoff_id}/reply", json={"text": "在的"}, headers=STAFF)
+        console.post(f"/api/v1/handoffs/{handoff_id}/reply", json={"text": "在的"}, headers=staff)
         pushed = json.loads(ws.receive(timeout=10))
         assert [m["text"] for m in pushed["messages"]] == ["在的"] and pushed["state"] == "advisor"
     finally:

@@ -17,8 +17,9 @@ from webapp import PROJECT_ROOT, create_app
 from webapp.store import handoffs
 
 from ..browser import ARTIFACTS, CHROMIUM_FLAGS, JOURNEY_CONTEXT, chromium_path, serve
-from ..conftest import SERVICE_TOKEN, STAFF, STAFF_TOKEN
+from ..conftest import SERVICE_TOKEN
 from ..fake_assistant import fake_assistant
+from ..staff_session import add_staff, http_session
 
 SHOP = PROJECT_ROOT / "examples" / "shop"
 SHOP_WIDGET_SRC = "http://127.0.0.1:5000/static/widget.js"  # what examples/shop/index.html points at
@@ -81,10 +82,10 @@ def site(tmp_path_factory, sqlite_template, models_dir) -> Iterator[Site]:
         app = create_app(
             {
                 "TESTING": True,
+                "SECRET_KEY": "test-secret-key",  # signs chat tokens and the advisor's console session
                 "DATABASE_URL": f"sqlite:///{path}",
                 "MODELS_DIR": str(models_dir),
                 "SERVICE_TOKEN": SERVICE_TOKEN,
-                "STAFF_TOKEN": STAFF_TOKEN,
                 "SMS_SENDER": "memory",
                 "ASSISTANT_URL": fake.base_url,
                 "ASSISTANT_TIMEOUT": 3,
@@ -92,6 +93,7 @@ def site(tmp_path_factory, sqlite_template, models_dir) -> Iterator[Site]:
                 "CHAT_DEFAULT_STORE": "jingan",
             }
         )
+        add_staff(app, "xiao.lin", name="小林")  # the advisor of the chats' default store
         with serve(app) as base, sync_playwright() as p:
             app_base["url"] = base
             app.config["PUBLIC_URL"] = base  # product and booking links point back at this server
@@ -292,15 +294,16 @@ def test_an_advisor_takes_over_and_hands_back(site, open_page, delivery, monkeyp
     widget(page, ".panel header button.icon").click()  # closed: the reply shows as unread
 
     api = f"{site.base}/api/v1/handoffs/{handoff['id']}"
-    assert requests.post(f"{api}/take", json={"advisor": "小林"}, headers=STAFF, timeout=10).ok
-    assert requests.post(f"{api}/reply", json={"text": "您好，我是小林，马上帮您看。"}, headers=STAFF, timeout=10).ok
+    advisor = http_session(site.base, "xiao.lin")  # signed in to the console, as the advisor's browser is
+    assert advisor.post(f"{api}/take", json={}, timeout=10).ok
+    assert advisor.post(f"{api}/reply", json={"text": "您好，我是小林，马上帮您看。"}, timeout=10).ok
     widget(page, ".from-advisor").wait_for(state="attached", timeout=15000)  # arrived without a reload
     assert int(widget(page, ".badge").inner_text()) >= 1  # the panel is closed: the launcher counts it
     open_widget(page)
     assert widget(page, ".from-advisor p").inner_text() == "您好，我是小林，马上帮您看。"
     assert "小林" in banner.inner_text()
 
-    assert requests.post(f"{api}/close", headers=STAFF, timeout=10).ok
+    assert advisor.post(f"{api}/close", json={}, timeout=10).ok
     banner.wait_for(state="hidden", timeout=15000)
     say(page, "你好")
     widget(page, ".replies button").first.wait_for()  # the assistant answers again

@@ -13,7 +13,7 @@ from webapp.store import chat, consultations, coupons, members, staff, timeutil
 from webapp.store.models import Store, TimeSlot
 
 from ..browser import ARTIFACTS, CHROMIUM_FLAGS
-from ..conftest import SERVICE, STAFF, sign_in
+from ..conftest import SERVICE, sign_in
 from ..staff_session import PASSWORD, add_staff, post_sign_in, signed_in
 
 
@@ -158,7 +158,7 @@ def test_an_advisor_of_another_store_is_refused_and_own_store_acts_are_audited(c
         "code": "staff_wrong_store",
         "message": "This belongs to another store; you can only act for your own store (lujiazui).",
     }
-    step = {"status": "repairing", "note_zh": "<b>换屏</b>", "staff": "someone else"}
+    step = {"status": "repairing", "note_zh": "<b>换屏</b>"}
     assert far.post("/api/v1/repairs/R-20417/events", json=step, headers=far_headers).status_code == 403
     booking = _book_first_jingan_slot(client)
     assert far.post(f"/api/v1/bookings/{booking}/staff/check_in", headers=far_headers).status_code == 403
@@ -166,6 +166,9 @@ def test_an_advisor_of_another_store_is_refused_and_own_store_acts_are_audited(c
     headers = signed_in(client, "li.na")
     assert client.post("/api/v1/coupons/redeem", json=redeem, headers=headers).status_code == 200
     assert client.post("/api/v1/repairs/R-20417/events", json=step, headers=headers).status_code == 201
+    # steps and hand-overs are signed with the advisor's own name: a body naming someone else is refused
+    signed_as = {**step, "status": "ready_for_pickup", "staff": "someone else"}
+    assert client.post("/api/v1/repairs/R-20417/events", json=signed_as, headers=headers).status_code == 400
 
     boss = app.test_client()
     signed_in(boss, "boss")
@@ -194,7 +197,8 @@ def test_hand_overs_are_answered_by_their_own_store_under_the_advisors_name(clie
     headers = signed_in(client, "li.na")
     assert [h["id"] for h in client.get("/api/v1/handoffs", headers=headers).get_json()["handoffs"]] == [handoff]
     assert client.post(f"/api/v1/handoffs/{handoff}/take", json={}).status_code == 400  # no CSRF header
-    taken = client.post(f"/api/v1/handoffs/{handoff}/take", json={"advisor": "冒名"}, headers=headers)
+    assert client.post(f"/api/v1/handoffs/{handoff}/take", json={"advisor": "冒名"}, headers=headers).status_code == 400
+    taken = client.post(f"/api/v1/handoffs/{handoff}/take", json={}, headers=headers)
     assert taken.status_code == 200 and taken.get_json()["advisor"] == "李娜"
     assert far.post(f"/api/v1/handoffs/{handoff}/reply", json={"text": "hi"}, headers=far_headers).status_code == 403
     assert (
@@ -216,12 +220,14 @@ def _book_first_jingan_slot(client) -> str:
     return answer.get_json()["code"]
 
 
-def test_the_staff_bearer_token_still_works_unscoped_for_now(client):
-    """Kept for the back ends and existing tests until every person signs in (see the advisor-console issue)."""
+def test_no_bearer_token_acts_as_staff(client, advisor):
+    """People sign in: the service token is a back end's and gets no staff act, any other bearer is nobody."""
     code = _book_first_jingan_slot(client)
-    answer = client.post(f"/api/v1/bookings/{code}/staff/no_show?lang=en", headers=STAFF)
+    url = f"/api/v1/bookings/{code}/staff/no_show?lang=en"
+    assert client.post(url, headers=SERVICE).get_json()["error"]["code"] == "forbidden"
+    assert client.post(url, headers={"Authorization": "Bearer test-staff-token"}).status_code == 401
+    answer = client.post(url, headers=signed_in(client, "li.na"))
     assert answer.status_code == 409 and answer.get_json()["error"]["code"] == "booking_not_started"
-    assert client.post(f"/api/v1/bookings/{code}/staff/check_in").status_code == 401
 
 
 # --- the command line ----------------------------------------------------------------------------

@@ -5,7 +5,8 @@ import io
 import numpy as np
 import trimesh
 
-from ..conftest import PUBLIC_URL, STAFF
+from ..conftest import PUBLIC_URL
+from ..staff_session import add_staff, signed_in
 from ..store.test_furniture import vendor_files, zipped
 from ..tryon.test_scan import synthetic_room
 
@@ -104,7 +105,9 @@ def test_staff_import_vendor_models_from_an_archive(app, client, tmp_path):
     app.config["MODELS_DIR"] = str(tmp_path / "models")
     upload = lambda: {"archive": (io.BytesIO(zipped(vendor_files())), "vendor.zip")}  # noqa: E731
     assert client.post("/api/v1/furniture/imports", data=upload()).status_code == 401
-    response = client.post("/api/v1/furniture/imports?lang=en", data=upload(), headers=STAFF)
+    add_staff(app, "li.na")
+    staff = signed_in(client, "li.na")
+    response = client.post("/api/v1/furniture/imports?lang=en", data=upload(), headers=staff)
     assert response.status_code == 200, response.get_data(as_text=True)
     report = response.get_json()
     assert (report["imported"], report["scaled"], report["refused"]) == (1, 1, 3)
@@ -114,11 +117,11 @@ def test_staff_import_vendor_models_from_an_archive(app, client, tmp_path):
     served = client.get(sofa["variants"][1]["model_url"])
     assert served.status_code == 200 and served.mimetype == "model/gltf-binary"
     _error(
-        client.post("/api/v1/furniture/imports", data={"archive": (io.BytesIO(b"no"), "x.zip")}, headers=STAFF),
+        client.post("/api/v1/furniture/imports", data={"archive": (io.BytesIO(b"no"), "x.zip")}, headers=staff),
         400,
         "invalid_archive",
     )
-    _error(client.post("/api/v1/furniture/imports", data={}, headers=STAFF), 400, "missing_field")
+    _error(client.post("/api/v1/furniture/imports", data={}, headers=staff), 400, "missing_field")
 
 
 def test_the_whole_room_as_one_scene_by_share_code(client):

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from webapp.store import timeutil
 from webapp.store.models import ChatConversation
 
-from ..conftest import SERVICE, STAFF, sign_in
+from ..conftest import SERVICE, sign_in
+from ..staff_session import add_staff, signed_in
 
 EN = {"Accept-Language": "en"}
 
@@ -30,32 +31,35 @@ def chat_sender(client) -> str:
     return f"chat-{public_id}"
 
 
-def test_staff_work_through_the_queue(client, clock):
+def test_staff_work_through_the_queue(app, client, clock, staff_headers):
+    li_na = staff_headers  # on ``client``; 王芳 of the same store on a browser of her own
+    other = app.test_client()
+    add_staff(app, "wang.fang", name="王芳")
+    wang_fang = signed_in(other, "wang.fang")
     sender = chat_sender(client)
     created = client.post("/api/v1/handoffs", json={"sender_id": sender, "reason": "asked"}, headers=SERVICE)
     assert created.status_code == 201 and created.get_json()["store"] == "jingan"
     handoff_id = created.get_json()["id"]
-    assert client.get("/api/v1/handoffs?store=jingan", headers=STAFF).get_json()["handoffs"][0]["id"] == handoff_id
+    assert client.get("/api/v1/handoffs?store=jingan", headers=li_na).get_json()["handoffs"][0]["id"] == handoff_id
     assert client.get("/api/v1/handoffs?store=jingan", headers=SERVICE).status_code == 403
-    assert client.post(f"/api/v1/handoffs/{handoff_id}/reply", json={"text": "hi"}, headers=STAFF).status_code == 409
-    assert (
-        client.post(f"/api/v1/handoffs/{handoff_id}/take", json={"advisor": "Wang"}, headers=STAFF).status_code == 200
-    )
-    second = client.post(f"/api/v1/handoffs/{handoff_id}/take", json={"advisor": "Li"}, headers={**STAFF, **EN})
-    assert second.status_code == 409 and "Wang" in second.get_json()["error"]["message"]
-    not_yours = client.post(f"/api/v1/handoffs/{handoff_id}/reply", json={"text": "hi", "advisor": "Li"}, headers=STAFF)
+    assert client.post(f"/api/v1/handoffs/{handoff_id}/reply", json={"text": "hi"}, headers=li_na).status_code == 409
+    taken = client.post(f"/api/v1/handoffs/{handoff_id}/take", json={}, headers=li_na)
+    assert taken.status_code == 200 and taken.get_json()["advisor"] == "李娜"
+    second = other.post(f"/api/v1/handoffs/{handoff_id}/take", json={}, headers={**wang_fang, **EN})
+    assert second.status_code == 409 and "李娜" in second.get_json()["error"]["message"]
+    not_yours = other.post(f"/api/v1/handoffs/{handoff_id}/reply", json={"text": "hi"}, headers=wang_fang)
     assert not_yours.status_code == 403 and not_yours.get_json()["error"]["code"] == "handoff_not_yours"
-    assert client.post(f"/api/v1/handoffs/{handoff_id}/reply", json={"text": "hello"}, headers=STAFF).status_code == 201
-    detail = client.get(f"/api/v1/handoffs/{handoff_id}", headers=STAFF).get_json()
+    assert client.post(f"/api/v1/handoffs/{handoff_id}/reply", json={"text": "hello"}, headers=li_na).status_code == 201
+    detail = client.get(f"/api/v1/handoffs/{handoff_id}", headers=li_na).get_json()
     assert [m["author"] for m in detail["transcript"]] == ["system", "advisor"]
-    assert client.get("/api/v1/handoffs?store=jingan&status=taken", headers=STAFF).get_json()["handoffs"]
-    assert client.post(f"/api/v1/handoffs/{handoff_id}/close", headers=STAFF).status_code == 200
-    assert client.post(f"/api/v1/handoffs/{handoff_id}/close", headers=STAFF).status_code == 409
-    assert client.get("/api/v1/handoffs/99999", headers=STAFF).status_code == 404
-    assert client.get("/api/v1/handoffs/abc", headers=STAFF).status_code == 400
+    assert client.get("/api/v1/handoffs?store=jingan&status=taken", headers=li_na).get_json()["handoffs"]
+    assert client.post(f"/api/v1/handoffs/{handoff_id}/close", headers=li_na).status_code == 200
+    assert client.post(f"/api/v1/handoffs/{handoff_id}/close", headers=li_na).status_code == 409
+    assert client.get("/api/v1/handoffs/99999", headers=li_na).status_code == 404
+    assert client.get("/api/v1/handoffs/abc", headers=li_na).status_code == 400
 
 
-def test_closed_store_offers_a_call_back(client, clock):
+def test_closed_store_offers_a_call_back(client, clock, staff_headers):
     sender = chat_sender(client)
     clock["now"] = datetime(2026, 11, 25, 23, 0)
     closed = client.post("/api/v1/handoffs", json={"sender_id": sender}, headers={**SERVICE, **EN})
@@ -67,12 +71,12 @@ def test_closed_store_offers_a_call_back(client, clock):
     member = sign_in(client, "13655550177")
     callback = client.post("/api/v1/handoffs", json=body, headers={**SERVICE, **member})
     assert callback.status_code == 201 and callback.get_json()["phone"] == "136****0177"
-    listed = client.get("/api/v1/handoffs?store=jingan", headers=STAFF).get_json()["handoffs"]
+    listed = client.get("/api/v1/handoffs?store=jingan", headers=staff_headers).get_json()["handoffs"]
     assert listed[0]["phone"] == "136****0177" and listed[0]["reason"] == "callback"
     with client.application.extensions["store_db"].session() as session:  # until someone takes the call-back,
         state = session.scalar(select(ChatConversation.state).where(ChatConversation.public_id == sender[5:]))
     assert state == "assistant"  # the assistant still answers the chat
-    client.post(f"/api/v1/handoffs/{callback.get_json()['id']}/take", json={"advisor": "Wang"}, headers=STAFF)
+    client.post(f"/api/v1/handoffs/{callback.get_json()['id']}/take", json={}, headers=staff_headers)
     with client.application.extensions["store_db"].session() as session:
         state = session.scalar(select(ChatConversation.state).where(ChatConversation.public_id == sender[5:]))
     assert state == "advisor"

@@ -8,6 +8,7 @@ import pytest
 from webapp import create_app
 
 from ..browser import ARTIFACTS, CHROMIUM_FLAGS, JOURNEY_CONTEXT, chromium_path, serve, write_y4m
+from ..conftest import sign_in
 from ..tryon.conftest import face_frame
 
 FRAMES = "n => Number(document.body.dataset.frames || 0) >= n"
@@ -127,4 +128,16 @@ def test_kiosk_hands_over_to_the_next_shopper_when_idle(camera_browser):
     page.wait_for_selector("#consent[open]")  # the camera waits for the next shopper's consent
     assert page.evaluate("localStorage.getItem('storelens-member-token')") is None
     assert page.inner_text("#picked") == "" and page.get_attribute("#after", "src") is None
+    assert page.errors == []
+
+
+def test_a_shared_look_opens_on_another_device(camera_browser):
+    """The advisor's "try it on her now" opens /makeup?look=<share code> on the store's tablet."""
+    base, browser, app = camera_browser
+    client = app.test_client()
+    member = sign_in(client, "13655550188")
+    look = {"items": [{"sku": "LIP-103", "intensity": 0.8}], "consent": True}
+    code = client.post("/api/v1/looks", json=look, headers=member).get_json()["look"]["share_code"]
+    page = open_page(browser, f"{base}/makeup?lang=en&look={code}", viewport={"width": 1024, "height": 768})
+    page.wait_for_function("() => document.querySelector('#picked').innerText.includes('#103')")
     assert page.errors == []

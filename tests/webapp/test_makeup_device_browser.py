@@ -13,6 +13,7 @@ from tryon import look_spec, masks, regions
 from tryon.face import Face
 from tryon.landmarks import PhotoLandmarker
 from tryon.makeup import Application, render_look
+from tryon.scenes import SCENES, apply_scene
 from webapp import create_app
 
 from ..browser import ARTIFACTS, CHROMIUM_FLAGS, JOURNEY_CONTEXT, chromium_path, serve, write_y4m
@@ -22,13 +23,13 @@ LIP = {"product_type": "lip", "color_hex": "#b0203a", "finish": "satin", "intens
 # SwiftShader gives headless Chromium a software WebGL
 WEBGL_FLAGS = ["--enable-unsafe-swiftshader", "--use-angle=swiftshader"]
 
-RENDER_STILL = """async ([png, look, renderer]) => {
+RENDER_STILL = """async ([png, look, renderer, scene]) => {
     const image = new Image();
     image.src = png;
     await image.decode();
     const canvas = document.createElement("canvas");
     const device = await window.StoreLensDevice.create({ canvas, renderer });
-    const result = await device.frame(image, look);
+    const result = await device.frame(image, look, scene);
     const lips = result.masks.filter((m) => m.kind === "lip");
     return { renderer: device.renderer, faces: result.faces, landmarks: result.landmarks, png: canvas.toDataURL("image/png"),
              lips: lips.map((m) => ({ x: m.x, y: m.y, w: m.w, h: m.h, alpha: Array.from(m.alpha) })) };
@@ -116,7 +117,7 @@ def test_still_photo_matches_the_python_engine(live, server_render, renderer):
     frame, face, expected = server_render
     page = page_on(browser, f"{base}/makeup?lang=en&live=server")
     png = "data:image/png;base64," + base64.b64encode(cv2.imencode(".png", frame)[1]).decode()
-    result = page.evaluate(RENDER_STILL, [png, [LIP], "auto" if renderer == "webgl" else "2d"])
+    result = page.evaluate(RENDER_STILL, [png, [LIP], "auto" if renderer == "webgl" else "2d", None])
     assert result["renderer"] == renderer and result["faces"] == 1
     device = decode_png(result["png"])
     cv2.imwrite(str(ARTIFACTS / f"makeup-device-{renderer}-still.png"), np.hstack([expected, device]))
@@ -134,6 +135,18 @@ def test_still_photo_matches_the_python_engine(live, server_render, renderer):
     near = cv2.dilate(device_lips.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
     assert np.array_equal(device[~near], frame[~near])
     assert page.errors == []
+
+
+@pytest.mark.parametrize("renderer", ["webgl", "2d"])
+@pytest.mark.parametrize("scene", SCENES)
+def test_scene_light_matches_the_engine(live, server_render, renderer, scene):
+    base, browser = live
+    frame, face, _expected = server_render
+    page = page_on(browser, f"{base}/makeup?lang=en&live=server")
+    png = "data:image/png;base64," + base64.b64encode(cv2.imencode(".png", frame)[1]).decode()
+    device = decode_png(page.evaluate(RENDER_STILL, [png, [], "auto" if renderer == "webgl" else "2d", scene])["png"])
+    expected = apply_scene(frame, scene)
+    assert np.abs(device.astype(int) - expected.astype(int)).max() <= 1  # float rounding at most
 
 
 def test_the_browser_reads_the_engines_own_description(live):
@@ -168,8 +181,9 @@ def test_on_device_mode_sends_no_frame_under_the_real_policy(live, size):
     assert page.evaluate("document.body.dataset.live") == "device"
     assert page.is_visible("#after-device") and not page.is_visible("#after")
     assert page.inner_text("#live-note") == "On this device; no frame leaves it"
-    page.click(".presets button >> nth=2")  # the party look: every product, drawn on the device
+    page.click(".presets button >> nth=2")  # the party look: every product and party lights, on the device
     frames_after(page, int(page.evaluate("document.body.dataset.frames")) + 2)
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(ARTIFACTS / f"makeup-device-{size[0]}x{size[1]}.png"))
     assert not any("/makeup/stream" in url for url in sockets)
     assert errors == []

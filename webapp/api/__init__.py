@@ -45,6 +45,8 @@ def register(app: Flask) -> None:
     )
     api = Api(app)
     for name, scheme in SECURITY_SCHEMES.items():
+        if scheme.get("in") == "cookie":
+            scheme = scheme | {"name": app.config["SESSION_COOKIE_NAME"]}
         api.spec.components.security_scheme(name, scheme)
     for blueprint in blueprints():
         api.register_blueprint(blueprint, url_prefix=PREFIX)

@@ -27,10 +27,20 @@ MAX_ID = 2**31 - 1  # ids are 32-bit in both databases
 JSON_LIMIT = 256 * 1024  # a JSON body is parsed whole in memory; uploads keep MAX_CONTENT_LENGTH
 # no NUL (PostgreSQL text refuses it) and no lone surrogate (not encodable as UTF-8)
 CLEAN_TEXT = r"^[^\x00\ud800-\udfff]*$"
-ROLE_SCHEMES = {"staff": "staffToken", "service": "serviceToken"}
+ROLE_SCHEMES = {"staff": "staffSession", "service": "serviceToken"}
 SECURITY_SCHEMES = {
-    "staffToken": {"type": "http", "scheme": "bearer", "description": "STORELENS_STAFF_TOKEN: store staff"},
-    "serviceToken": {"type": "http", "scheme": "bearer", "description": "STORELENS_SERVICE_TOKEN: back ends"},
+    "staffSession": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "session",  # webapp.api.register puts the app's SESSION_COOKIE_NAME here
+        "description": "store staff signed in at /advisor/login: the console's session cookie; state-changing"
+        " calls also send the console page's CSRF token in header X-CSRFToken. Acts for the advisor's own store.",
+    },
+    "serviceToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "STORELENS_SERVICE_TOKEN: back ends (the assistant, ERP sync)",
+    },
     "memberToken": {
         "type": "apiKey",
         "in": "header",

@@ -41,7 +41,7 @@ def list_campaigns():
 
 
 @blp.post("/coupons/claims")
-@blp.doc(security=[{"memberToken": []}, {"staffToken": []}])
+@blp.doc(security=[{"memberToken": []}, {"staffSession": []}])
 @blp.arguments(ClaimBody)
 @blp.response(201)
 def claim_coupon(body: dict):
@@ -80,8 +80,4 @@ def coupon_at_the_till(code: str):
 @blp.arguments(RedemptionsQuery, location="query", as_kwargs=True)
 @blp.response(200)
 def store_redemptions(store: str | None = None, day=None):
-    return {
-        "redemptions": coupons.store_redemptions(
-            db_session(), store, day.date() if day else None, staff=current_staff()
-        )
-    }
+    return {"redemptions": coupons.store_redemptions(db_session(), current_staff(), store, day.date() if day else None)}

@@ -20,7 +20,7 @@ class HandoffBody(Schema):
 
 
 class HandoffQuery(Schema):
-    store = Code()
+    store = Code()  # the advisor's own store when not given
     status = Choice(handoffs.STATUSES)
 
 
@@ -28,17 +28,12 @@ class HandoffPath(Schema):
     handoff_id = Integer(required=True)
 
 
-class TakeBody(Schema):
-    advisor = Text(60, min_length=1)  # a signed-in advisor takes it under their own name
-
-
 class ReplyBody(Schema):
     text = Text(2000, min_length=1, required=True)
-    advisor = Text(60, min_length=1)  # when given, it must be whoever took the chat
 
 
 @blp.post("/handoffs")
-@requires("service", "staff")
+@requires("service")
 @blp.arguments(HandoffBody)
 @blp.response(201)
 def create_handoff(body: dict):
@@ -58,7 +53,7 @@ def create_handoff(body: dict):
 @blp.arguments(HandoffQuery, location="query", as_kwargs=True)
 @blp.response(200)
 def list_handoffs(store: str | None = None, status: str = "open"):
-    return {"handoffs": handoffs.list_for_store(db_session(), store, status, staff=current_staff())}
+    return {"handoffs": handoffs.list_for_store(db_session(), current_staff(), status, store)}
 
 
 @blp.get("/handoffs/<handoff_id>")
@@ -72,10 +67,9 @@ def get_handoff(handoff_id: int):
 @blp.post("/handoffs/<handoff_id>/take")
 @requires("staff")
 @blp.arguments(HandoffPath, location="path", as_kwargs=True)
-@blp.arguments(TakeBody)
 @blp.response(200)
-def take_handoff(body: dict, handoff_id: int):
-    return handoffs.take(db_session(), handoff_id, body.get("advisor"), staff=current_staff())
+def take_handoff(handoff_id: int):
+    return handoffs.take(db_session(), handoff_id, current_staff())
 
 
 @blp.post("/handoffs/<handoff_id>/reply")
@@ -84,7 +78,7 @@ def take_handoff(body: dict, handoff_id: int):
 @blp.arguments(ReplyBody)
 @blp.response(201)
 def reply_handoff(body: dict, handoff_id: int):
-    return handoffs.reply(db_session(), handoff_id, body["text"], body.get("advisor"), staff=current_staff())
+    return handoffs.reply(db_session(), handoff_id, body["text"], current_staff())
 
 
 @blp.post("/handoffs/<handoff_id>/close")
@@ -92,4 +86,4 @@ def reply_handoff(body: dict, handoff_id: int):
 @blp.arguments(HandoffPath, location="path", as_kwargs=True)
 @blp.response(200)
 def close_handoff(handoff_id: int):
-    return handoffs.close(db_session(), handoff_id, staff=current_staff())
+    return handoffs.close(db_session(), handoff_id, current_staff())

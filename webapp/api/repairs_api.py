@@ -26,7 +26,6 @@ class EventBody(Schema):
     status = Choice(REPAIR_STATUSES, required=True)
     note_zh = Text(500)
     note_en = Text(500)
-    staff = Text(60)
     engineer = Text(60)
     eta = MomentText()
 
@@ -36,7 +35,7 @@ class EventBody(Schema):
 @blp.arguments(StoreQuery, location="query", as_kwargs=True)
 @blp.response(200)
 def store_repairs(store: str | None = None):
-    return {"repairs": repairs.store_tickets(db_session(), store, current_staff())}
+    return {"repairs": repairs.store_tickets(db_session(), current_staff(), store)}
 
 
 @blp.get("/repairs/<ticket_id>")
@@ -54,7 +53,4 @@ def repair_status(ticket_id: str, phone_last4: str):
 @blp.arguments(EventBody)
 @blp.response(201)
 def add_repair_event(body: dict, ticket_id: str):
-    advisor = current_staff()
-    if advisor is not None:  # a console session: own store's tickets only, signed and audited
-        return staff.add_repair_event(db_session(), advisor, ticket_id, **body)
-    return repairs.add_event(db_session(), ticket_id, **body)
+    return staff.add_repair_event(db_session(), current_staff(), ticket_id, **body)

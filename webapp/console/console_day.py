@@ -146,7 +146,7 @@ def recommend():
     who = current_staff()
     session = db_session()
     lang = request_language()
-    chats = [h for h in handoffs.list_for_store(session, None, "taken", staff=who) if h["advisor"] == who.name]
+    chats = [h for h in handoffs.list_for_store(session, who, "taken") if h["advisor"] == who.name]
     day = consultations.store_day_bookings(session, who.store_id, timeutil.now().date())
     data = {
         "words": _words(),

@@ -71,7 +71,7 @@ def _till_page(form: RedeemForm, error: str | None = None, status: int = 200):
             coupon = coupons.till_view(db_session(), code)
         except StoreError as refused:
             error, status = error or refused.message(request_language()), status if error else refused.status
-    today = coupons.store_redemptions(db_session(), None, staff=who)
+    today = coupons.store_redemptions(db_session(), who)
     return render_template("console_till.html", form=form, coupon=coupon, error=error, today=today), status
 
 
@@ -102,7 +102,7 @@ def redeem():
 
 
 def _repairs_page(error: str | None = None, status: int = 200):
-    tickets = repairs.store_tickets(db_session(), None, current_staff())
+    tickets = repairs.store_tickets(db_session(), current_staff())
     return render_template("console_repairs.html", tickets=tickets, form=RepairForm(formdata=None), error=error), status
 
 
@@ -158,4 +158,4 @@ def inbox_badge() -> dict:
     who = current_staff() if request.blueprint == "console" else None
     if who is None:
         return {}
-    return {"inbox_waiting": len(handoffs.list_for_store(db_session(), None, "open", staff=who))}
+    return {"inbox_waiting": len(handoffs.list_for_store(db_session(), who, "open"))}

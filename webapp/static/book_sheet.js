@@ -33,7 +33,8 @@
   }
 
   const when = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "zh-CN",
-                                       { month: "short", day: "numeric", weekday: "short", hour: "2-digit", minute: "2-digit" });
+                                       { month: "short", day: "numeric", weekday: "short", hour: "2-digit", minute: "2-digit",
+                                         timeZone: "Asia/Shanghai" });  // the store's time, wherever the phone is
 
   let asked = 0;  // only the latest store/service choice fills the list, however the answers arrive
 

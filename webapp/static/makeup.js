@@ -81,22 +81,33 @@
   });
   $("scene").addEventListener("change", () => { state.scene = $("scene").value; lookChanged(); });
 
+  function wear(look) {
+    state.items = {};
+    look.items.forEach((i) => { state.items[i.product.product_type] = { ...i, product: i.product }; });
+    state.scene = look.scene || "";
+    $("scene").value = state.scene;
+    renderSwatches();
+    lookChanged();
+  }
+
   async function loadPresets() {
     const { looks } = await api("/tryon/looks");
     $("presets").replaceChildren(...looks.map((look) => {
       const b = document.createElement("button");
       b.textContent = name(look.name);
       b.addEventListener("click", () => {
-        state.items = {};
-        look.items.forEach((i) => { state.items[i.product.product_type] = { ...i, product: i.product }; });
-        state.scene = look.scene || "";
-        $("scene").value = state.scene;
+        wear(look);
         document.querySelectorAll(".presets button").forEach((x) => x.setAttribute("aria-pressed", String(x === b)));
-        renderSwatches();
-        lookChanged();
       });
       return b;
     }));
+  }
+
+  // ?look=<share code>: a saved look opened on another device ("try it on her now" at the advisor console)
+  async function wearShared() {
+    const code = new URLSearchParams(location.search).get("look");
+    if (!code) return;
+    try { wear(await api(`/looks/${encodeURIComponent(code)}`)); } catch (e) { setStatus(e.message); }
   }
 
   // --- where to buy -----------------------------------------------------------------------
@@ -206,7 +217,7 @@
     $("live-note").textContent = t.on_device;
     const video = $("video");
     while (state.live === "device" && state.stream) {
-      const result = await state.device.frame(video, deviceLook());
+      const result = await state.device.frame(video, deviceLook(), state.scene || null);
       setStatus(result.faces ? `${Math.round(result.ms)} ms` : t.no_face);
       if (result.faces) document.dispatchEvent(new Event("storelens:activity"));  // a kiosk stays on
       document.body.dataset.frames = String(Number(document.body.dataset.frames || 0) + 1);
@@ -340,8 +351,10 @@
     const body = { ...lookSpec(), consent: $("save-consent").checked, skin_tone: state.skinTone };
     try {
       const token = account.token() || await verify();
-      await api("/looks", { method: "POST", headers: { "Content-Type": "application/json", "X-Member-Token": token },
-                            body: JSON.stringify(body) });
+      const answer = await api("/looks", { method: "POST",
+        headers: { "Content-Type": "application/json", "X-Member-Token": token }, body: JSON.stringify(body) });
+      // the booking sheet (book_sheet.js) takes the saved look along to the consultation
+      document.dispatchEvent(new CustomEvent("storelens:share-code", { detail: { code: answer.look.share_code } }));
       $("save-dialog").close();
       setStatus(t.saved);
     } catch (e) {
@@ -372,6 +385,7 @@
     }
     renderSwatches();
     await Promise.all([loadPresets(), loadStores()]);
+    await wearShared();
     if (!cameraUsable()) photoMode(t.no_camera_api);
     else if (new URLSearchParams(location.search).get("mode") === "photo") photoMode(t.photo_asked);
     else $("consent").showModal();

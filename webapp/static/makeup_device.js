@@ -313,6 +313,8 @@ uniform vec4 box;            // x, y, w, h of the mask in frame pixels (y down)
 uniform vec2 size;
 uniform vec3 target, mean;
 uniform float spread, strength, shift, keep, hlStart, hlWidth, relief, reliefUp, gain, power;
+uniform float grade, vigStrength, vigStart;  // the scene pass: matrix on (B, G, R), then the dark edge
+uniform mat3 scene;
 vec3 lin(vec3 c) { return mix(c / 12.92, pow((c + 0.055) / 1.055, vec3(2.4)), step(0.04045, c)); }
 vec3 gam(vec3 c) { c = clamp(c, 0.0, 1.0); return mix(12.92 * c, 1.055 * pow(c, vec3(1.0 / 2.4)) - 0.055, step(0.0031308, c)); }
 float f(float t) { return t > 0.008856 ? pow(t, 1.0 / 3.0) : 7.787 * t + 16.0 / 116.0; }
@@ -337,6 +339,12 @@ void main() {
   vec4 src = texture2D(frame, uv);
   vec2 m = (px - box.xy) / box.zw;
   float w = (m.x >= 0.0 && m.y >= 0.0 && m.x <= 1.0 && m.y <= 1.0) ? texture2D(mask, m).a : 0.0;
+  if (grade > 0.5) {
+    vec2 c = vec2(px.x / max(size.x - 1.0, 1.0), px.y / max(size.y - 1.0, 1.0)) * 2.0 - 1.0;
+    vec3 bgr = scene * (floor(src.bgr * 255.0 + 0.5)) * (1.0 - vigStrength * clamp(dot(c, c) - vigStart, 0.0, 1.0));
+    gl_FragColor = vec4(floor(clamp(bgr, 0.0, 255.0)).zyx / 255.0, 1.0);  // truncated, as numpy's astype
+    return;
+  }
   if (w <= 1e-3) { gl_FragColor = src; return; }
   vec3 lab = floor(toLab(src.rgb) + 0.5);
   float rel = lab.x - mean.x;
@@ -417,12 +425,20 @@ void main() {
         gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
         current = 1 - current;
       },
-      finish() {  // copy the last texture to the canvas: an empty look is the frame itself
+      finish(scene) {  // the last texture to the canvas, through the scene's light if there is one
         gl.bindFramebuffer(gl.FRAMEBUFFER, null);
         gl.bindTexture(gl.TEXTURE_2D, frames[current]);
         gl.uniform4f(u("box"), 0, 0, 0, 0);
         gl.uniform2f(u("size"), W, H);
+        gl.uniform1f(u("grade"), scene ? 1 : 0);
+        if (scene) {
+          const m = scene.bgr;  // row-major (B, G, R) rows; GLSL matrices are column-major
+          gl.uniformMatrix3fv(u("scene"), false, [m[0][0], m[1][0], m[2][0], m[0][1], m[1][1], m[2][1], m[0][2], m[1][2], m[2][2]]);
+          gl.uniform1f(u("vigStrength"), scene.vignette ? scene.vignette.strength : 0);
+          gl.uniform1f(u("vigStart"), scene.vignette ? scene.vignette.start : 0);
+        }
         gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+        gl.uniform1f(u("grade"), 0);
       },
     };
   }
@@ -433,7 +449,23 @@ void main() {
       start(source, width, height) { ctx.drawImage(source, 0, 0, width, height); },
       pixels: (box) => ctx.getImageData(box.x, box.y, box.w, box.h).data,
       paint(spec, mask, app) { paint2D(ctx, spec, mask, app); },
-      finish() {},
+      finish(scene) {
+        if (!scene) return;
+        const img = ctx.getImageData(0, 0, canvas.width, canvas.height), px = img.data, w = canvas.width, h = canvas.height;
+        const m = scene.bgr, v = scene.vignette || { strength: 0, start: 0 };
+        for (let y = 0; y < h; y++) {
+          const cy = h > 1 ? (2 * y) / (h - 1) - 1 : 0;
+          for (let x = 0; x < w; x++) {
+            const cx = w > 1 ? (2 * x) / (w - 1) - 1 : 0, dark = 1 - v.strength * Math.min(Math.max(cx * cx + cy * cy - v.start, 0), 1);
+            const i = (y * w + x) * 4, b = px[i + 2], g = px[i + 1], r = px[i];
+            // Uint8ClampedArray rounds, numpy's astype truncates: floor first
+            px[i + 2] = Math.floor(Math.min((m[0][0] * b + m[0][1] * g + m[0][2] * r) * dark, 255));
+            px[i + 1] = Math.floor(Math.min((m[1][0] * b + m[1][1] * g + m[1][2] * r) * dark, 255));
+            px[i] = Math.floor(Math.min((m[2][0] * b + m[2][1] * g + m[2][2] * r) * dark, 255));
+          }
+        }
+        ctx.putImageData(img, 0, 0);
+      },
     };
   }
 
@@ -459,7 +491,8 @@ void main() {
   }
 
   // A renderer on ``canvas``: ``frame(source, look)`` finds the face and draws the made-up frame.
-  // ``look`` = [{product_type, color_hex, finish, intensity, wing}], as the server's Application.
+  // ``look`` = [{product_type, color_hex, finish, intensity, wing}], as the server's Application;
+  // ``scene`` one of spec.scenes (or none), as tryon/scenes.py.
   async function create({ canvas, spec, renderer = "auto", maxFaces = 1 }) {
     spec ||= await (await fetch("/api/v1/tryon/spec")).json();
     const draw = (renderer !== "2d" && glRenderer(canvas)) || canvasRenderer(canvas);
@@ -467,7 +500,7 @@ void main() {
     return {
       renderer: draw.kind,
       spec,
-      async frame(source, look) {
+      async frame(source, look, scene = null) {
         const width = source.videoWidth || source.naturalWidth || source.width;
         const height = source.videoHeight || source.naturalHeight || source.height;
         const started = performance.now();
@@ -486,7 +519,7 @@ void main() {
             }
           }
         }
-        draw.finish();
+        draw.finish(scene ? spec.scenes[scene] : null);
         // landmarks and the soft regions painted (frame pixels), for checks and tools
         return { faces: faces.length, landmarks: faces, masks: used, ms: performance.now() - started };
       },

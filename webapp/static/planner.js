@@ -304,6 +304,8 @@ function renderQuote(quote) {
 }
 $("save").addEventListener("click", async () => {
   const saved = await postJSON("/plans", planBody());
+  // the booking sheet (book_sheet.js) takes the plan along to the consultation
+  document.dispatchEvent(new CustomEvent("storelens:share-code", { detail: { code: saved.code } }));
   $("share").hidden = false;
   $("share").innerHTML = `<p>${t.share}: <b>${esc(saved.code)}</b></p>${saved.qr_svg}` +
     `<p><a href="${esc(saved.share_url)}">${esc(saved.share_url)}</a></p>`;

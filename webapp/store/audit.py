@@ -16,16 +16,6 @@ from .models import AuditEntry
 if TYPE_CHECKING:
     from .staff import StaffContext
 
-ACTIONS = (
-    "coupon_redeemed",
-    "repair_update",
-    "booking_checked_in",
-    "booking_completed",
-    "booking_no_show",
-    "handoff_reply",
-    "staff_added",
-    "staff_disabled",
-)
 PAGE = 100
 
 

@@ -369,10 +369,10 @@ def store_day_bookings(session: Session, store_id: int, day: date, days: int = 1
 
 @unit_of_work
 def staff_mark(
-    session: Session, code: object, action: str, *, staff: StaffContext | None, now: datetime | None = None
+    session: Session, code: object, action: str, *, staff: StaffContext, now: datetime | None = None
 ) -> dict:
     """Check in (on the booking's day), complete (after check-in) or mark a no-show (once started), as
-    one UPDATE conditioned on the status read; signed-in ``staff`` act for their own store only, audited."""
+    one UPDATE conditioned on the status read; ``staff`` act for their own store only, audited."""
     now = now or timeutil.now()
     booking = staff_booking(session, code, staff)
     source, target = STAFF_MOVES[action]
@@ -388,13 +388,12 @@ def staff_mark(
     ).rowcount
     if not changed:
         raise StoreError("booking_changed", 409)
-    if staff is not None:
-        audit.record(session, staff, f"booking_{target}", booking.code, at=now)
+    audit.record(session, staff, f"booking_{target}", booking.code, at=now)
     session.refresh(booking)
     return staff_booking_dict(booking)
 
 
-def staff_booking(session: Session, code: object, staff: StaffContext | None) -> Booking:
+def staff_booking(session: Session, code: object, staff: StaffContext) -> Booking:
     """The booking with short ``code``, for staff of its store only."""
     text = str(code or "").strip().upper()
     booking = found(session.scalar(select(Booking).where(Booking.code == text)) if text else None, "booking_not_found")
@@ -404,7 +403,7 @@ def staff_booking(session: Session, code: object, staff: StaffContext | None) ->
 
 @unit_of_work
 def set_notes(
-    session: Session, code: object, notes: object, *, staff: StaffContext | None, now: datetime | None = None
+    session: Session, code: object, notes: object, *, staff: StaffContext, now: datetime | None = None
 ) -> dict:
     """Replace the advisors' notes on a booking of their own store (audited); control characters other
     than line breaks are dropped."""
@@ -413,7 +412,6 @@ def set_notes(
     booking = staff_booking(session, code, staff)
     cleaned = "".join(c for c in notes if c in "\n\t" or c.isprintable()).strip()
     session.execute(update(Booking).where(Booking.id == booking.id).values(notes=cleaned))
-    if staff is not None:
-        audit.record(session, staff, "booking_notes", booking.code, at=now, length=len(cleaned))
+    audit.record(session, staff, "booking_notes", booking.code, at=now, length=len(cleaned))
     session.refresh(booking)
     return staff_booking_dict(booking)

@@ -173,14 +173,11 @@ def till_view(session: Session, code: object, now: datetime | None = None) -> di
 
 
 def store_redemptions(
-    session: Session, store_code: object, day: date | None = None, *, staff: StaffContext | None = None
+    session: Session, staff: StaffContext, store_code: object = None, day: date | None = None
 ) -> list[dict]:
-    """A store's redemptions of one day (today by default), newest first, with who redeemed each;
-    signed-in staff see their own store's only."""
-    store_code = store_code or (staff.store_code if staff is not None else None)
-    if not store_code:
-        raise StoreError("missing_field", field="store")
-    store = get_store(session, store_code)
+    """The advisor's store's redemptions of one day (today by default), newest first, with who redeemed
+    each; a store named must be their own."""
+    store = get_store(session, store_code or staff.store_code)
     require_store(staff, store.id)
     start = datetime.combine(day or timeutil.now().date(), time())
     claims = session.scalars(
@@ -222,10 +219,10 @@ def redeem(
     order_amount: object,
     now: datetime | None = None,
     *,
-    staff: StaffContext | None = None,
+    staff: StaffContext,
 ) -> dict:
     """Redeem a claimed coupon at a store counter: once only, in its window, channel and spend;
-    signed-in ``staff`` redeem at their own store only, and are audited."""
+    ``staff`` redeem at their own store only, and are audited."""
     now = now or timeutil.now()
     coupon = get_claim(session, code)
     store = get_store(session, store_code)
@@ -244,8 +241,7 @@ def redeem(
     if not won:
         session.rollback()
         raise _already_redeemed(get_claim(session, code))
-    if staff is not None:
-        audit.record(session, staff, "coupon_redeemed", coupon.code, at=now, order_amount=float(amount))
+    audit.record(session, staff, "coupon_redeemed", coupon.code, at=now, order_amount=float(amount))
     session.refresh(coupon)
     return {
         **claim_dict(coupon, now),

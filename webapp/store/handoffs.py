@@ -185,27 +185,26 @@ def create(
 
 
 def list_for_store(
-    session: Session, store_code: str | None, status: str = "open", staff: StaffContext | None = None
+    session: Session, staff: StaffContext, status: str = "open", store_code: object = None
 ) -> list[dict]:
-    """A store's queue (``open``, oldest first) or its chats in progress (``taken``); staff see their own store's."""
+    """The advisor's store's queue (``open``, oldest first) or its chats in progress (``taken``); a store
+    named must be their own."""
     if status not in STATUSES:
         raise StoreError("invalid_field", field="status", reason=", ".join(STATUSES))
-    query = select(HandoffRequest).where(HandoffRequest.status == status)
-    store_code = staff.store_code if staff is not None else store_code
-    if store_code:
-        query = query.where(HandoffRequest.store_id == get_store(session, store_code).id)
+    store = get_store(session, store_code or staff.store_code)
+    require_store(staff, store.id)
+    query = select(HandoffRequest).where(HandoffRequest.status == status, HandoffRequest.store_id == store.id)
     return [handoff_dict(session, r) for r in session.scalars(query.order_by(HandoffRequest.id))]
 
 
-def _get(session: Session, handoff_id: int, staff: StaffContext | None = None) -> HandoffRequest:
-    """The hand-over, for staff of its store only (None: a back end's token, tied to no store)."""
+def _get(session: Session, handoff_id: int, staff: StaffContext) -> HandoffRequest:
+    """The hand-over, for staff of its store only."""
     request = found(session.get(HandoffRequest, handoff_id), "handoff_not_found", id=handoff_id)
-    if staff is not None:
-        require_store(staff, request.store_id)
+    require_store(staff, request.store_id)
     return request
 
 
-def detail(session: Session, handoff_id: int, staff: StaffContext | None = None) -> dict:
+def detail(session: Session, handoff_id: int, staff: StaffContext) -> dict:
     """The hand-over with the conversation's transcript."""
     request = _get(session, handoff_id, staff)
     conversation = session.get(ChatConversation, request.conversation_id) if request.conversation_id else None
@@ -220,26 +219,16 @@ def _conversation(session: Session, request: HandoffRequest) -> ChatConversation
 
 
 @unit_of_work
-def take(
-    session: Session,
-    handoff_id: int,
-    advisor: str | None = None,
-    now: datetime | None = None,
-    staff: StaffContext | None = None,
-) -> dict:
-    """The advisor takes the chat (a signed-in advisor under their own name); the shopper is told who joined."""
+def take(session: Session, handoff_id: int, staff: StaffContext, now: datetime | None = None) -> dict:
+    """The advisor takes the chat under their own name; the shopper is told who joined."""
     now = now or timeutil.now()
-    _get(session, handoff_id, staff)
-    advisor = staff.name if staff is not None else advisor
-    if not advisor:
-        raise StoreError("missing_field", field="advisor")
+    request = _get(session, handoff_id, staff)
     taken = session.execute(
         update(HandoffRequest)
         .where(HandoffRequest.id == handoff_id, HandoffRequest.status == "open")
-        .values(status="taken", taken_by=advisor, taken_at=now)
+        .values(status="taken", taken_by=staff.name, taken_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
-    request = _get(session, handoff_id)
     session.refresh(request)
     if not taken:
         if request.status == "closed":
@@ -248,46 +237,39 @@ def take(
     conversation = _conversation(session, request)
     if conversation is not None:
         conversation.state = "advisor"  # (a call-back's chat was still with the assistant)
-        chat.notice(session, conversation, "chat_advisor_joined", advisor=advisor)
-    if staff is not None:
-        audit.record(session, staff, "handoff_take", request.id, at=now)
+        chat.notice(session, conversation, "chat_advisor_joined", advisor=staff.name)
+    audit.record(session, staff, "handoff_take", request.id, at=now)
     return handoff_dict(session, request, now)
 
 
 @unit_of_work
-def reply(
-    session: Session, handoff_id: int, text: str, advisor: str | None = None, staff: StaffContext | None = None
-) -> dict:
-    """The advisor who took the chat answers in it. Without ``staff`` or ``advisor`` the caller (a back
-    end's token, which cannot tell advisors apart) acts as the taker."""
+def reply(session: Session, handoff_id: int, text: str, staff: StaffContext) -> dict:
+    """The advisor who took the chat answers in it."""
     request = _get(session, handoff_id, staff)
-    advisor = staff.name if staff is not None else advisor
     if request.status == "closed":
         raise StoreError("handoff_closed", 409)
     if request.status != "taken":
         raise StoreError("handoff_not_taken", 409)
-    if advisor is not None and advisor != request.taken_by:
+    if staff.name != request.taken_by:
         raise StoreError("handoff_not_yours", 403, advisor=request.taken_by)
     conversation = _conversation(session, request)
     if conversation is None:
         raise StoreError("conversation_not_found", 404)
-    if staff is not None:
-        audit.record(session, staff, "handoff_reply", request.id)
+    audit.record(session, staff, "handoff_reply", request.id)
     return chat.append(session, conversation, "advisor", {"type": "text", "text": text, "advisor": request.taken_by})
 
 
 @unit_of_work
-def close(session: Session, handoff_id: int, now: datetime | None = None, staff: StaffContext | None = None) -> dict:
+def close(session: Session, handoff_id: int, staff: StaffContext, now: datetime | None = None) -> dict:
     """The chat goes back to the assistant, and the shopper is told."""
     now = now or timeutil.now()
-    _get(session, handoff_id, staff)
+    request = _get(session, handoff_id, staff)
     closed = session.execute(
         update(HandoffRequest)
         .where(HandoffRequest.id == handoff_id, HandoffRequest.status != "closed")
         .values(status="closed", closed_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
-    request = _get(session, handoff_id)
     session.refresh(request)
     if not closed:
         raise StoreError("handoff_closed", 409)
@@ -295,6 +277,5 @@ def close(session: Session, handoff_id: int, now: datetime | None = None, staff:
     if conversation is not None:
         conversation.state = "assistant"
         chat.notice(session, conversation, "chat_handoff_closed")
-    if staff is not None:
-        audit.record(session, staff, "handoff_close", request.id, at=now)
+    audit.record(session, staff, "handoff_close", request.id, at=now)
     return handoff_dict(session, request, now)

@@ -119,13 +119,10 @@ def next_statuses(status: str) -> tuple[str, ...]:
     return REPAIR_STATUSES[REPAIR_STATUSES.index(status) :]
 
 
-def store_tickets(session: Session, store_code: object, by: StaffContext | None = None) -> list[dict]:
-    """A store's repairs not yet completed, oldest first, with the owner's phone masked for the counter and
-    the statuses a next step may take; signed-in staff (``by``) see their own store's only."""
-    store_code = store_code or (by.store_code if by is not None else None)
-    if not store_code:
-        raise StoreError("missing_field", field="store")
-    store = get_store(session, store_code)
+def store_tickets(session: Session, by: StaffContext, store_code: object = None) -> list[dict]:
+    """The advisor's (``by``) store's repairs not yet completed, oldest first, with the owner's phone masked
+    for the counter and the statuses a next step may take; a store named must be their own."""
+    store = get_store(session, store_code or by.store_code)
     staff_scope.require_store(by, store.id)
     tickets = session.scalars(
         select(RepairTicket)

@@ -68,9 +68,9 @@ def session_id(account: StaffAccount) -> str:
 # --- store scope -----------------------------------------------------------------------------
 
 
-def require_store(staff: StaffContext | None, store_id: int) -> None:
-    """Staff act for their own store only; None is a back end's bearer token, tied to no store."""
-    if staff is not None and staff.store_id != store_id:
+def require_store(staff: StaffContext, store_id: int) -> None:
+    """Staff act for their own store only."""
+    if staff.store_id != store_id:
         raise StoreError("staff_wrong_store", 403, store=staff.store_code)
 
 
