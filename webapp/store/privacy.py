@@ -28,7 +28,9 @@ def _erase(session: Session, token: object, now: datetime) -> tuple[dict, list[s
     looks = session.execute(delete(Look).where(Look.member_id == member.id)).rowcount
     analyses = session.execute(delete(SkinAnalysis).where(SkinAnalysis.member_id == member.id)).rowcount
     cancelled = consultations.cancel_upcoming(session, member, now)
-    bookings = session.execute(update(Booking).where(Booking.member_id == member.id).values(name="", phone="", notes=None, share_codes=None)).rowcount
+    bookings = session.execute(
+        update(Booking).where(Booking.member_id == member.id).values(name="", phone="", notes=None, share_codes=None)
+    ).rowcount
     revoke_all_tokens(session, member)
     senders += wechat.forget_member(session, member)  # the mini-program no longer signs them in
     session.execute(delete(SignInCode).where(SignInCode.phone == member.phone))
