@@ -59,11 +59,12 @@ $(VENV)/.installed: $(APP_REQUIREMENTS)
 		|| { echo "App environment is incomplete; see the pip output above."; exit 1; }
 	@touch $@
 
-# model-viewer and three.js, pinned in webapp/static/vendor.txt, fetched with npm pack.
+# Front-end libraries (model-viewer, three.js, the face mesh, jsQR, the WeChat JSSDK), pinned in
+# webapp/static/vendor.txt, fetched with npm pack.
 frontend: webapp/static/vendor/.installed
 webapp/static/vendor/.installed: webapp/static/vendor.txt
 	@command -v npm >/dev/null || { echo "npm is needed for the front-end libraries: apt-get install npm"; exit 1; }
-	@echo "==> Front-end libraries (model-viewer, three.js)"
+	@echo "==> Front-end libraries (webapp/static/vendor.txt)"
 	@mkdir -p webapp/static/vendor
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	grep -v '^\s*#' webapp/static/vendor.txt | while read -r package file name; do \
@@ -71,7 +72,7 @@ webapp/static/vendor/.installed: webapp/static/vendor.txt
 		tarball=$$(cd "$$tmp" && ls "$$(echo $$package | sed 's/^@//; s/\//-/; s/@/-/').tgz" 2>/dev/null \
 			|| npm pack --silent --pack-destination "$$tmp" "$$package" | tail -1); \
 		tar -xzf "$$tmp/$$tarball" -C "$$tmp" "package/$$file" && mkdir -p "$$(dirname webapp/static/vendor/$$name)" \
-			&& cp "$$tmp/package/$$file" "webapp/static/vendor/$$name" \
+			&& cp --no-preserve=mode "$$tmp/package/$$file" "webapp/static/vendor/$$name" \
 			|| exit 1; \
 	done
 	@touch $@
