@@ -1,21 +1,29 @@
 """Store staff in tests: accounts and signed-in console sessions, as an advisor's browser has them."""
 
+from __future__ import annotations
+
 import re
+from typing import TYPE_CHECKING
 
 import requests
 
-from webapp.store import staff
+if TYPE_CHECKING:  # the assistant's tests (Rasa's environment, no web app) use http_session only
+    from webapp.store.staff import StaffContext
 
 PASSWORD = "correct horse battery"
 
 
 def add_staff(app, username: str, store: str = "jingan", role: str = "advisor", name: str = "李娜") -> dict:
+    from webapp.store import staff
+
     with app.extensions["store_db"].session() as session:
         return staff.create_account(session, username, name, store, role, PASSWORD)
 
 
-def advisor_context(session, username: str = "li.na", store: str = "jingan", name: str = "李娜") -> staff.StaffContext:
+def advisor_context(session, username: str = "li.na", store: str = "jingan", name: str = "李娜") -> StaffContext:
     """A new advisor as the store functions see a signed-in one, for tests that call them directly."""
+    from webapp.store import staff
+
     staff.create_account(session, username, name, store, "advisor", PASSWORD)
     return staff.context(staff.find_account(session, username))
 

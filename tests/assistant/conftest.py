@@ -34,12 +34,27 @@ def web_app(web_app_folder, assistant_address):
 
 @pytest.fixture(scope="session")
 def api(web_app):
-    """Points the actions at the test web app; returns a staff client for checking results."""
+    """Points the actions at the test web app; returns a back end's client (the ERP's stock sync)."""
     os.environ["STORELENS_API_URL"] = web_app
     os.environ["STORELENS_SERVICE_TOKEN"] = stack.SERVICE_TOKEN
     from actions.store_api import StoreApi
 
-    return StoreApi(web_app, stack.STAFF_TOKEN)
+    return StoreApi(web_app, stack.SERVICE_TOKEN)
+
+
+@pytest.fixture(scope="session")
+def queue(web_app):
+    """A store's hand-over queue as its advisor sees it in the console: ``queue(store)``."""
+    sessions: dict[str, object] = {}
+
+    def read(store: str = "jingan", status: str = "open") -> list[dict]:
+        if store not in sessions:
+            sessions[store] = stack.advisor(web_app, store)
+        answer = sessions[store].get(f"{web_app}/handoffs", params={"status": status}, timeout=10)
+        assert answer.status_code == 200, answer.text
+        return answer.json()["handoffs"]
+
+    return read
 
 
 _phones = itertools.count(13311000001)

@@ -28,12 +28,14 @@ from zoneinfo import ZoneInfo
 
 import requests
 
+from ..staff_session import PASSWORD, http_session
+
 ROOT = Path(__file__).resolve().parents[2]
 APP_PYTHON = ROOT / ".venv" / "bin" / "python"
 MODEL = ROOT / "assistant" / "models" / "storelens.tar.gz"
 PROCFILE = ROOT / "Procfile"
 SERVICE_TOKEN = "assistant-test-service-token"
-STAFF_TOKEN = "assistant-test-staff-token"
+ADVISOR_NAME = "小林"  # each store's advisor (username adv.<store code>)
 HOST = "127.0.0.1"
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # the stores' clock
 
@@ -174,6 +176,23 @@ def store_closed_now(folder: Path, code: str) -> Iterator[str]:
         yield hours[0]
 
 
+# one advisor per store, made as the `flask staff create` command makes them (the web app's environment)
+ADD_ADVISORS = f"""
+from sqlalchemy import select
+from webapp import create_app
+from webapp.store import staff
+from webapp.store.models import Store
+with create_app().extensions["store_db"].session() as session:
+    for code in session.scalars(select(Store.code)).all():
+        staff.create_account(session, "adv." + code, {ADVISOR_NAME!r}, code, "advisor", {PASSWORD!r})
+"""
+
+
+def advisor(api_url: str, store: str) -> requests.Session:
+    """The store's advisor signed in to the console: staff calls are theirs, for their store only."""
+    return http_session(api_url.rsplit("/api/", 1)[0], f"adv.{store}")
+
+
 @contextmanager
 def web_app(folder: Path, assistant: AssistantAddress | None = None) -> Iterator[str]:
     """A seeded web app with its own SQLite database; yields the API base URL. With ``assistant``,
@@ -183,7 +202,6 @@ def web_app(folder: Path, assistant: AssistantAddress | None = None) -> Iterator
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database(folder)}",
         "STORELENS_SERVICE_TOKEN": SERVICE_TOKEN,
-        "STORELENS_STAFF_TOKEN": STAFF_TOKEN,
         "STORELENS_MODELS_DIR": str(folder / "models"),
         "STORELENS_SECRET_KEY": secrets.token_hex(32),
         "STORELENS_PUBLIC_URL": f"http://{HOST}:{port}",
@@ -203,6 +221,7 @@ def web_app(folder: Path, assistant: AssistantAddress | None = None) -> Iterator
         check=True,
         capture_output=True,
     )
+    subprocess.run([str(APP_PYTHON), "-c", ADD_ADVISORS], cwd=ROOT, env=env, check=True, capture_output=True)
     base = f"http://{HOST}:{port}/api/v1"
     # one worker: the SMS outbox that sign_in() reads lives in its memory
     server = [

@@ -349,7 +349,7 @@ def test_reschedule_and_cancel_by_code_for_the_member_who_booked(api, sign_in, n
     assert api.get(f"/bookings/{made['code']}", member=token)["status"] == "cancelled"
 
 
-def test_store_info_and_handoff(api):
+def test_store_info_and_handoff(api, queue, web_app_folder):
     t = tracker(text="静安店几点关门", entities=[{"entity": "store", "value": "静安"}])
     dispatcher, _ = run(support_actions.StoreInfo(), t)
     assert "10:00–22:00" in said(dispatcher) and "静安" in said(dispatcher)
@@ -359,22 +359,23 @@ def test_store_info_and_handoff(api):
     dispatcher, _ = run(support_actions.StoreInfo(), t)
     assert said(dispatcher, "en").startswith("I couldn't find that store") and "Jing'an" in said(dispatcher, "en")
     events = [{"event": "user", "text": "我要投诉", "parse_data": {"intent": {"name": "human_handoff"}}}]
-    dispatcher, _ = run(support_actions.HumanHandoff(), tracker(events=events, sender="handoff-user"))
-    (made,) = [h for h in api.get("/handoffs")["handoffs"] if h["sender_id"] == "handoff-user"]
+    with stack.store_hours(web_app_folder, "jingan", "00:00", "23:59"):  # the default store, open whenever this runs
+        dispatcher, _ = run(support_actions.HumanHandoff(), tracker(events=events, sender="handoff-user"))
+    (made,) = [h for h in queue("jingan") if h["sender_id"] == "handoff-user"]
     assert f"排在第 {made['position']} 位" in said(dispatcher) and f"约 {made['wait_minutes']} 分钟" in said(dispatcher)
 
 
-def test_a_closed_store_offers_a_call_back_or_a_booking(api, web_app_folder):
+def test_a_closed_store_offers_a_call_back_or_a_booking(queue, web_app_folder):
     asked = {"metadata": {"channel": "kiosk", "store": "wujiaochang"}, "sender": "closed-store-user"}
     with stack.store_closed_now(web_app_folder, "wujiaochang") as opens:
         dispatcher, _ = run(support_actions.HumanHandoff(), tracker(slots={"lang": "en"}, **asked))
     assert responses(dispatcher)["utter_store_closed_now"]["opens_at"] == opens
     assert f"it opens again at {opens}" in said(dispatcher, "en")
     assert [b["payload"] for b in buttons(dispatcher, "en")] == ["/request_callback", "/book_consultation"]
-    assert not [h for h in api.get("/handoffs")["handoffs"] if h["sender_id"] == "closed-store-user"]
+    assert not [h for h in queue("wujiaochang") if h["sender_id"] == "closed-store-user"]
 
 
-def test_a_call_back_is_for_the_signed_in_member(api, web_app_folder, sign_in, new_phone):
+def test_a_call_back_is_for_the_signed_in_member(queue, web_app_folder, sign_in, new_phone):
     asked = {"metadata": {"store": "wujiaochang"}, "sender": "callback-user", "intent": "request_callback"}
     dispatcher, _ = run(support_actions.RequestCallback(), tracker(**asked))
     assert "utter_sign_in_callback" in responses(dispatcher) and "/account/sign-in" in said(dispatcher)
@@ -383,16 +384,17 @@ def test_a_call_back_is_for_the_signed_in_member(api, web_app_folder, sign_in, n
     with stack.store_closed_now(web_app_folder, "wujiaochang"):  # a call-back is asked for when it is closed
         dispatcher, _ = run(support_actions.RequestCallback(), tracker(**signed_in))
     assert said(dispatcher) == response_text("utter_callback_requested", "zh")
-    (made,) = [h for h in api.get("/handoffs")["handoffs"] if h["sender_id"] == "callback-user"]
+    (made,) = [h for h in queue("wujiaochang") if h["sender_id"] == "callback-user"]
     assert made["reason"] == "callback" and made["store"] == "wujiaochang" and made["phone"].endswith(phone[-4:])
 
 
-def test_second_fallback_in_a_row_hands_over(api):
+def test_second_fallback_in_a_row_hands_over(queue, web_app_folder):
     lost = {"event": "user", "text": "??", "parse_data": {"intent": {"name": "nlu_fallback"}}}
     dispatcher, _ = run(support_actions.Fallback(), tracker(events=[lost], sender="lost-user"))
     assert dispatcher.messages[0]["response"] == "utter_default"
-    dispatcher, _ = run(support_actions.Fallback(), tracker(events=[lost, lost], sender="lost-user"))
-    assert any(h["sender_id"] == "lost-user" and h["reason"] == "fallback" for h in api.get("/handoffs")["handoffs"])
+    with stack.store_hours(web_app_folder, "jingan", "00:00", "23:59"):
+        dispatcher, _ = run(support_actions.Fallback(), tracker(events=[lost, lost], sender="lost-user"))
+    assert any(h["sender_id"] == "lost-user" and h["reason"] == "fallback" for h in queue("jingan"))
 
 
 def test_changing_the_store_mid_form_rechecks_the_time(api, sign_in, new_phone):

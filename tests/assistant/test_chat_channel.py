@@ -17,7 +17,6 @@ import requests
 from . import stack
 from .replies import response_text
 
-STAFF = {"Authorization": f"Bearer {stack.STAFF_TOKEN}"}
 OPEN_STORE, CLOSED_STORE = "qiantan", "wujiaochang"  # hours set by the tests; put back afterwards
 
 
@@ -133,19 +132,20 @@ def test_a_person_takes_over_and_hands_back(chat_api, open_store):
     handoff = chat["handoff"]
     assert handoff["status"] == "open" and handoff["position"] >= 1
     assert response_text("utter_handed_over", "zh", **handoff) in text_of(chat)
-    queue = requests.get(f"{chat_api}/handoffs", params={"store": open_store, "status": "open"}, headers=STAFF)
+    console = stack.advisor(chat_api, open_store)  # the store's advisor, signed in
+    queue = console.get(f"{chat_api}/handoffs", params={"status": "open"}, timeout=10)
     assert handoff["id"] in [h["id"] for h in queue.json()["handoffs"]]
 
     base = f"{chat_api}/handoffs/{handoff['id']}"
-    assert requests.post(f"{base}/take", json={"advisor": "小林"}, headers=STAFF, timeout=10).status_code == 200
-    assert requests.post(f"{base}/reply", json={"text": "您好，我是小林"}, headers=STAFF, timeout=10).ok
+    assert console.post(f"{base}/take", json={}, timeout=10).status_code == 200
+    assert console.post(f"{base}/reply", json={"text": "您好，我是小林"}, timeout=10).ok
     later = shopper.history(after=chat["messages"][-1]["id"])
     assert later["state"] == "advisor" and later["handoff"]["advisor"] == "小林"
     assert [m["text"] for m in later["messages"] if m["author"] == "advisor"] == ["您好，我是小林"]
     waiting = shopper.say("好的，我想问口红")  # goes to the advisor, not the assistant
     assert not replies(waiting)
 
-    assert requests.post(f"{base}/close", json={}, headers=STAFF, timeout=10).ok
+    assert console.post(f"{base}/close", json={}, timeout=10).ok
     assert shopper.history()["state"] == "assistant"
     back = shopper.say("你好")
     assert back["handoff"] is None and text_of(back) == response_text("utter_greet", "zh")
@@ -165,7 +165,7 @@ def test_a_closed_store_offers_a_call_back_or_a_booking(chat_api, closed_store, 
     shopper.member = sign_in(new_phone())
     done = shopper.say("/request_callback", store=store)
     assert text_of(done) == response_text("utter_callback_requested", "en")
-    queue = requests.get(f"{chat_api}/handoffs", params={"store": store, "status": "open"}, headers=STAFF).json()
+    queue = stack.advisor(chat_api, store).get(f"{chat_api}/handoffs", params={"status": "open"}, timeout=10).json()
     assert any(h["reason"] == "callback" and h["phone"] for h in queue["handoffs"])
 
 

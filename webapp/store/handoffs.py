@@ -126,11 +126,11 @@ def handoff_dict(session: Session, request: HandoffRequest, now: datetime | None
 def _store_for(
     session: Session, body: dict, conversation: ChatConversation | None, default: str | None
 ) -> Store | None:
+    """The store whose advisors answer: the one named, the chat's, else the default (every hand-over
+    needs a store, or no advisor could ever see it)."""
     if body.get("store"):
         return get_store(session, body["store"])
-    if conversation is None:  # not from a chat of ours: no store, so no opening hours to keep
-        return None
-    if conversation.store is not None:
+    if conversation is not None and conversation.store is not None:
         return conversation.store
     return get_store(session, default) if default else None
 
