@@ -98,19 +98,30 @@ def shopper(api: str, webhooks: list[str], user: int, rounds: int, token: str) -
     return proxy, direct
 
 
-def server_cpu_seconds() -> float:
-    """User + system CPU of every process in the sessions this bench started (each server runs in
-    its own session, led by our child)."""
-    me, stats = os.getpid(), []
+def server_cpu_seconds() -> dict[str, float]:
+    """User + system CPU seconds of the servers this bench started, by server (each runs in its own
+    session, led by our child; named by its command line)."""
+    me, stats, names = os.getpid(), [], {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
             except OSError:
                 continue
             stats.append((int(entry.name), int(fields[1]), int(fields[3]), int(fields[11]) + int(fields[12])))
-    sessions = {pid for pid, parent, _, _ in stats if parent == me}
-    return sum(ticks for _, _, session, ticks in stats if session in sessions) / TICK
+            names[int(entry.name)] = command
+    kinds = {"serve_actions": "action server", "rasa_server": "Rasa", "gunicorn": "web app"}
+    sessions = {
+        pid: next((kind for key, kind in kinds.items() if key in names[pid]), "other")
+        for pid, parent, _, _ in stats
+        if parent == me
+    }
+    spent: dict[str, float] = defaultdict(float)
+    for _, _, session, ticks in stats:
+        if session in sessions:
+            spent[sessions[session]] += ticks / TICK
+    return spent
 
 
 def report(name: str, timings: list[float]) -> None:
@@ -166,6 +177,7 @@ async def breakdown(model: Path, started: stack.Assistant, folder: Path, token: 
     """One shopper's turns through Rasa's processor in this process; prints where the time goes and
     returns the NLU parse time of one message (ms)."""
     sys.path.insert(0, str(ROOT / "assistant"))
+    import rasa_server  # noqa: F401 - the Procfile's Rasa: action answers checked with one validator
     from rasa.core.actions.action import RemoteAction
     from rasa.core.agent import Agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -249,10 +261,11 @@ def hops(api: str, rasa_url: str, token: str) -> None:
 
 
 def crowd(api: str, webhooks: list[str], tokens: list[str], users: int, rounds: int):
-    start, cpu = time.perf_counter(), server_cpu_seconds()
+    start, before = time.perf_counter(), server_cpu_seconds()
     with ThreadPoolExecutor(users) as pool:
         results = list(pool.map(lambda u: shopper(api, webhooks, u, rounds, tokens[u]), range(users)))
-    elapsed, cpu = time.perf_counter() - start, server_cpu_seconds() - cpu
+    elapsed, after = time.perf_counter() - start, server_cpu_seconds()
+    cpu = {name: after[name] - before.get(name, 0.0) for name in after}
     proxy = [t for timings, _ in results for t in timings]
     direct = [t for _, timings in results for t in timings]
     return proxy, direct, elapsed, cpu
@@ -300,8 +313,9 @@ def main() -> None:
         turns = len(proxy) + len(direct)
         print(f"    p95 chat / p95 webhook = {p50_p95(proxy)[1] / p50_p95(direct)[1]:.2f} (goal <= 1.10)")
         print(f"    throughput {turns / elapsed:.1f} turns/s (both paths together; goal >= 45)")
-        cpu_per_turn = cpu / turns * 1000
-        print(f"    server CPU {cpu_per_turn:.0f} ms per turn (web app + Rasa + action server)")
+        cpu_per_turn = sum(cpu.values()) / turns * 1000
+        split = ", ".join(f"{name} {seconds / turns * 1000:.0f}" for name, seconds in sorted(cpu.items()))
+        print(f"    server CPU {cpu_per_turn:.0f} ms per turn ({split})")
         print("  Round trips and the web API, one at a time:")
         hops(api, started[0].rasa_url, tokens[0])
         if not args.no_breakdown:

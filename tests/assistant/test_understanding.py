@@ -9,6 +9,7 @@ import re
 
 import pytest
 import requests
+from components.entity_spans import tidy
 from components.opencc_normalizer import normalize
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -38,6 +39,17 @@ def test_traditional_text_is_read_as_simplified_and_keeps_its_offsets():
     english = Message(data={"text": "is the oslo in stock"})
     normalize(english)
     assert english.get("script") is None
+
+
+def test_entity_spans_leave_out_spaces():
+    def found(start, end, text):
+        return {"entity": "product", "start": start, "end": end, "value": text, "extractor": "DIETClassifier"}
+
+    text = "need rose bean lipstick"
+    assert tidy(text, [found(5, 9, "rose"), found(10, 14, "bean")]) == [found(5, 14, "rose bean")]
+    assert tidy("looking for Plum near", [found(12, 17, "Plum ")]) == [found(12, 16, "Plum")]
+    mapped = {"entity": "service", "start": 0, "end": 4, "value": "makeup", "extractor": "DIETClassifier"}
+    assert tidy("化妆咨询", [mapped]) == [mapped]  # a synonym's value is not a span to trim
 
 
 def test_script_of_a_message():
