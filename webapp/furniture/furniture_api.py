@@ -11,6 +11,7 @@ from tryon.floorplan import WALLS
 from ..api.base import Blueprint, Choice, Code, Items, Number, Text, json_body, requires
 from ..api.catalog_api import OriginQuery, origin
 from ..database import db_session
+from ..limits import limiter
 from ..security import public_url
 from ..store import StoreError, furniture_catalog, furniture_import, room_plans
 
@@ -165,6 +166,7 @@ def get_plan(code: str):
 
 
 @blp.get("/plans/<code>/scene.glb")
+@limiter.limit("30 per minute")  # each one is built on request (~35 ms for 30 items)
 @blp.arguments(PlanPath, location="path", as_kwargs=True)
 @blp.arguments(SceneQuery, location="query", as_kwargs=True)
 def plan_scene(code: str, walls: bool):
