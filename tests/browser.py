@@ -59,3 +59,25 @@ def write_y4m(path: Path, frame_bgr: np.ndarray, frames: int = 30) -> Path:
         for _ in range(frames):
             out.write(b"FRAME\n" + yuv)
     return path
+
+
+@contextmanager
+def camera_site(app, folder: Path, frame_bgr: np.ndarray, *flags: str):
+    """``app`` served live, and Chromium whose fake camera films ``frame_bgr``: yields (base URL, browser)."""
+    from playwright.sync_api import sync_playwright
+
+    video = write_y4m(folder / "camera.y4m", frame_bgr)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serve(app) as base, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium_path(),
+            args=[
+                *CHROMIUM_FLAGS,
+                *flags,
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+                f"--use-file-for-fake-video-capture={video}",
+            ],
+        )
+        yield base, browser
+        browser.close()

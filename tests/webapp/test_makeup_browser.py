@@ -7,7 +7,7 @@ import pytest
 
 from webapp import create_app
 
-from ..browser import ARTIFACTS, CHROMIUM_FLAGS, JOURNEY_CONTEXT, chromium_path, serve, write_y4m
+from ..browser import ARTIFACTS, JOURNEY_CONTEXT, camera_site
 from ..conftest import sign_in
 from ..tryon.conftest import face_frame
 
@@ -17,25 +17,11 @@ FRAMES = "n => Number(document.body.dataset.frames || 0) >= n"
 @pytest.fixture
 def camera_browser(sqlite_template, tmp_path):
     """A live app on the embedded database, and Chromium whose camera films a face."""
-    from playwright.sync_api import sync_playwright
-
     path = tmp_path / "store.db"
     shutil.copy(sqlite_template, path)
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "SMS_SENDER": "memory"})
-    video = write_y4m(tmp_path / "face.y4m", face_frame())
-    ARTIFACTS.mkdir(exist_ok=True)
-    with serve(app) as base, sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium_path(),
-            args=[
-                *CHROMIUM_FLAGS,
-                "--use-fake-device-for-media-stream",
-                "--use-fake-ui-for-media-stream",
-                f"--use-file-for-fake-video-capture={video}",
-            ],
-        )
+    with camera_site(app, tmp_path, face_frame()) as (base, browser):
         yield base, browser, app
-        browser.close()
     app.extensions["store_db"].dispose()
 
 

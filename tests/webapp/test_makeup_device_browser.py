@@ -16,7 +16,7 @@ from tryon.makeup import Application, render_look
 from tryon.scenes import SCENES, apply_scene
 from webapp import create_app
 
-from ..browser import ARTIFACTS, CHROMIUM_FLAGS, JOURNEY_CONTEXT, chromium_path, serve, write_y4m
+from ..browser import ARTIFACTS, JOURNEY_CONTEXT, camera_site
 from ..tryon.conftest import face_frame
 
 LIP = {"product_type": "lip", "color_hex": "#b0203a", "finish": "satin", "intensity": 1.0}
@@ -39,27 +39,12 @@ RENDER_STILL = """async ([png, look, renderer, scene]) => {
 @pytest.fixture(scope="module")
 def live(tmp_path_factory, sqlite_template):
     """A live app and Chromium with WebGL on SwiftShader and a fake camera filming a face."""
-    from playwright.sync_api import sync_playwright
-
     tmp = tmp_path_factory.mktemp("device")
     path = tmp / "store.db"
     shutil.copy(sqlite_template, path)
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "SMS_SENDER": "memory"})
-    video = write_y4m(tmp / "face.y4m", face_frame())
-    ARTIFACTS.mkdir(exist_ok=True)
-    with serve(app) as base, sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium_path(),
-            args=[
-                *CHROMIUM_FLAGS,
-                *WEBGL_FLAGS,
-                "--use-fake-device-for-media-stream",
-                "--use-fake-ui-for-media-stream",
-                f"--use-file-for-fake-video-capture={video}",
-            ],
-        )
+    with camera_site(app, tmp, face_frame(), *WEBGL_FLAGS) as (base, browser):
         yield base, browser
-        browser.close()
     app.extensions["store_db"].dispose()
 
 

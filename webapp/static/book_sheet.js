@@ -21,16 +21,7 @@
     if (event.detail && typeof event.detail.code === "string") codes.add(event.detail.code.trim().toUpperCase());
   });
 
-  async function api(path, options) {
-    const response = await fetch(`/api/v1${path}${path.includes("?") ? "&" : "?"}lang=${lang}`, options);
-    const answer = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      const error = new Error(answer.error ? answer.error.message : response.statusText);
-      error.status = response.status;
-      throw error;
-    }
-    return answer;
-  }
+  const api = StoreLensApi(lang);
 
   const when = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "zh-CN",
                                        { month: "short", day: "numeric", weekday: "short", hour: "2-digit", minute: "2-digit",

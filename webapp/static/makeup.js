@@ -3,12 +3,7 @@
 (() => {
   const { lang, t } = JSON.parse(document.getElementById("page-data").textContent);
   const $ = (id) => document.getElementById(id);
-  const api = (path, options = {}) =>
-    fetch(`/api/v1${path}${path.includes("?") ? "&" : "?"}lang=${lang}`, options).then(async (r) => {
-      const body = await r.json().catch(() => ({}));
-      if (!r.ok) throw Object.assign(new Error(body.error ? body.error.message : r.statusText), { status: r.status });
-      return body;
-    });
+  const api = StoreLensApi(lang);
   const name = (pair) => pair[lang] || pair.zh;
 
   const state = { products: [], items: {}, kind: "lip", scene: "", socket: null, inFlight: false,

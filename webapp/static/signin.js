@@ -4,12 +4,7 @@ window.StoreLensAccount = (() => {
   const KEY = "storelens-member-token";
   const lang = document.documentElement.lang.startsWith("en") ? "en" : "zh";
   const post = (path, body) =>
-    fetch(`/api/v1${path}?lang=${lang}`, { method: "POST", headers: { "Content-Type": "application/json" },
-                                          body: JSON.stringify(body) }).then(async (r) => {
-      const answer = await r.json().catch(() => ({}));
-      if (!r.ok) throw new Error(answer.error ? answer.error.message : r.statusText);
-      return answer;
-    });
+    StoreLensApi(lang)(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
 
   // Wires one [data-sign-in] box; returns verify(), which resolves to the new token.
   function wire(box) {
