@@ -6,7 +6,7 @@ import time
 from datetime import datetime
 
 import pytest
-from simple_websocket import Client
+from simple_websocket import Client, ConnectionClosed
 from sqlalchemy import create_engine, func, select, text
 from werkzeug.serving import make_server
 
@@ -169,13 +169,25 @@ def test_live_socket_pushes_an_advisor_reply(app, client, rasa, server, advisor)
         refused.close()
 
 
+def _refusal(url: str) -> dict:
+    """The error frame a socket over the limit gets. The client library may see the server's close
+    before that frame under load (close 1005, nothing read): such a try is made again."""
+    for _ in range(3):
+        ws = Client.connect(url)
+        try:
+            frame = ws.receive(timeout=10)
+        except ConnectionClosed:
+            continue
+        return json.loads(frame)["error"]
+    raise AssertionError("three sockets over the limit were closed without their refusal")
+
+
 def test_one_address_keeps_a_bounded_number_of_live_sockets(app, server):
     app.config["CHAT_SOCKETS_PER_CLIENT"] = 2
     held = [Client.connect(f"{server}/api/v1/chat/live") for _ in range(2)]
     time.sleep(0.5)  # each is counted when its handler starts, just after the handshake
     try:
-        third = Client.connect(f"{server}/api/v1/chat/live?lang=en")
-        error = json.loads(third.receive(timeout=10))["error"]
+        error = _refusal(f"{server}/api/v1/chat/live?lang=en")
         assert error["code"] == "too_many_chats" and "chat" in error["message"]  # and the server closed it
     finally:
         for ws in held:
