@@ -106,27 +106,7 @@
     if (first) $("open-makeup").href = `/makeup?sku=${encodeURIComponent(first)}`;
   });
 
-  const account = window.StoreLensAccount;
-  const verify = account.wire(document.querySelector("#save-sign-in [data-sign-in]"));
-  $("save").addEventListener("click", () => {
-    $("save-error").textContent = "";
-    $("save-sign-in").hidden = Boolean(account.token());
-    $("save-dialog").showModal();
-  });
-  $("save-confirm").addEventListener("click", async (event) => {
-    event.preventDefault();
-    const body = { items: lookItems(), consent: $("save-consent").checked, name: t.look_name };
-    try {
-      const token = account.token() || await verify();
-      await api("/looks", { method: "POST", headers: { "Content-Type": "application/json", "X-Member-Token": token },
-                            body: JSON.stringify(body) });
-      $("save-dialog").close();
-      setStatus(t.saved);
-    } catch (e) {
-      if (e.status === 401) { account.forget(); $("save-sign-in").hidden = false; }
-      $("save-error").textContent = e.message;
-    }
-  });
+  window.StoreLensAccount.wireSaveLook(api, () => ({ items: lookItems(), name: t.look_name }), () => setStatus(t.saved));
 
   api("/stores").then(({ stores }) => stores.forEach((s) => $("store").append(new Option(name(s.name), s.code))));
 })();

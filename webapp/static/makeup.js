@@ -335,28 +335,7 @@
     link.click();
   });
   const account = window.StoreLensAccount;
-  const verify = account.wire(document.querySelector("#save-sign-in [data-sign-in]"));
-  $("save").addEventListener("click", () => {
-    $("save-error").textContent = "";
-    $("save-sign-in").hidden = Boolean(account.token());
-    $("save-dialog").showModal();
-  });
-  $("save-confirm").addEventListener("click", async (event) => {
-    event.preventDefault();
-    const body = { ...lookSpec(), consent: $("save-consent").checked, skin_tone: state.skinTone };
-    try {
-      const token = account.token() || await verify();
-      const answer = await api("/looks", { method: "POST",
-        headers: { "Content-Type": "application/json", "X-Member-Token": token }, body: JSON.stringify(body) });
-      // the booking sheet (book_sheet.js) takes the saved look along to the consultation
-      document.dispatchEvent(new CustomEvent("storelens:share-code", { detail: { code: answer.look.share_code } }));
-      $("save-dialog").close();
-      setStatus(t.saved);
-    } catch (e) {
-      if (e.status === 401) { account.forget(); $("save-sign-in").hidden = false; }
-      $("save-error").textContent = e.message;
-    }
-  });
+  account.wireSaveLook(api, () => ({ ...lookSpec(), skin_tone: state.skinTone }), () => setStatus(t.saved));
   $("delete").addEventListener("click", async () => {
     if (!account.token()) { setStatus(t.nothing_saved); return; }
     try {

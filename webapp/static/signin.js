@@ -26,5 +26,33 @@ window.StoreLensAccount = (() => {
       return signedIn.member_token;
     };
   }
-  return { token: () => localStorage.getItem(KEY), forget: () => localStorage.removeItem(KEY), wire };
+  // The "save this look" dialog the makeup pages share (#save, #save-dialog, #save-sign-in, ...):
+  // signs the shopper in when needed, saves with their consent, and announces the look's share code
+  // (book_sheet.js takes it along to a consultation).
+  function wireSaveLook(api, lookBody, saved) {
+    const $ = (id) => document.getElementById(id);
+    const verify = wire(document.querySelector("#save-sign-in [data-sign-in]"));
+    $("save").addEventListener("click", () => {
+      $("save-error").textContent = "";
+      $("save-sign-in").hidden = Boolean(localStorage.getItem(KEY));
+      $("save-dialog").showModal();
+    });
+    $("save-confirm").addEventListener("click", async (event) => {
+      event.preventDefault();
+      const body = { ...lookBody(), consent: $("save-consent").checked };
+      try {
+        const token = localStorage.getItem(KEY) || await verify();
+        const answer = await api("/looks", { method: "POST",
+          headers: { "Content-Type": "application/json", "X-Member-Token": token }, body: JSON.stringify(body) });
+        document.dispatchEvent(new CustomEvent("storelens:share-code", { detail: { code: answer.look.share_code } }));
+        $("save-dialog").close();
+        saved();
+      } catch (e) {
+        if (e.status === 401) { localStorage.removeItem(KEY); $("save-sign-in").hidden = false; }
+        $("save-error").textContent = e.message;
+      }
+    });
+  }
+
+  return { token: () => localStorage.getItem(KEY), forget: () => localStorage.removeItem(KEY), wire, wireSaveLook };
 })();
