@@ -41,7 +41,7 @@ def live_page(browser, base: str, mode: str, frames: int) -> tuple[float, int, i
     """Frames per second once running, the bytes loaded and the number of requests."""
     page = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
     loaded = []
-    page.on("requestfinished", lambda request: loaded.append(request.sizes()["responseBodySize"]))
+    page.on("requestfinished", lambda request: loaded.append(request))  # sized before the page closes
     page.goto(f"{base}/makeup?lang=en&live={mode}&sku=LIP-103")
     page.wait_for_selector("#consent[open]")
     page.click("#agree")
@@ -52,8 +52,9 @@ def live_page(browser, base: str, mode: str, frames: int) -> tuple[float, int, i
     while shown() < first + frames:
         page.wait_for_timeout(50)
     fps = (shown() - first) / (time.perf_counter() - start)
+    weight = sum(request.sizes()["responseBodySize"] for request in loaded)
     page.close()
-    return fps, sum(loaded), len(loaded)
+    return fps, weight, len(loaded)
 
 
 def main() -> None:

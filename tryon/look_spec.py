@@ -48,6 +48,16 @@ SPEC: dict = {
         "teeth_lighter": 18.0,  # L (0..255) above the lip's own: teeth, never lip
         "lip_like": 18.0,  # Lab distance from the lip's colour that still reads as lip
     },
+    # the shapes drawn from the landmarks; eye and liner sizes are fractions of each eye's width
+    # (inner to outer corner), blush axes fractions of the face width
+    "shapes": {
+        "eye": {"reach": 0.6},  # lash line to brow: how far up the lid the shadow goes
+        # liner: thickness from inner to outer corner; the wing's tip goes ``length`` eye widths out
+        # along the eye, lifted ``lift`` of that, then shortened by ``norm``
+        "liner": {"thickness": [0.03, 0.09], "wing": {"length": 0.3, "lift": 0.45, "norm": 1.1}},
+        # blush ellipse: half-axes, a point every ``step_deg``; its wide feather at 1/``scale`` size
+        "cheek": {"axes": [0.11, 0.075], "step_deg": 10, "scale": 4},
+    },
     # how much of the shade a full-intensity product lays down
     "opacity": {"lip": 0.9, "eye": 0.55, "liner": 0.95, "cheek": 0.4, "brow": 0.5},
     # painting order: base layers first, lips last

@@ -18,6 +18,7 @@ from .look_spec import SPEC
 SHIFT = 4  # fillPoly fixed-point bits: polygons are placed to 1/16 px
 FIXED = 1 << SHIFT
 _FEATHER = SPEC["feather"]  # sigmas as fractions of the face width, shared with the browser
+_SHAPES = SPEC["shapes"]  # eye reach, liner and wing, blush ellipse: shared with the browser
 
 
 @dataclass(frozen=True)
@@ -110,10 +111,11 @@ def _lower_lip_edge(
     if solid.sum() < 10:
         return np.zeros(shape, np.float32)
     colour = np.median(lab[solid], axis=0)
-    near = np.linalg.norm(lab - colour, axis=2) < LIP_LIKE
-    chroma = np.linalg.norm(lab[..., 1:] - 128, axis=2)
+    # squared distances: the same tests as the norms, without a square root per pixel
+    near = np.square(lab - colour).sum(axis=2) < LIP_LIKE**2
+    chroma2 = np.square(lab[..., 1:] - 128).sum(axis=2)
     # teeth are lighter than lips and nearly colourless
-    not_teeth = (lab[..., 0] < colour[0] + TEETH_LIGHTER) & (chroma > 0.6 * np.linalg.norm(colour[1:] - 128))
+    not_teeth = (lab[..., 0] < colour[0] + TEETH_LIGHTER) & (chroma2 > 0.6**2 * np.square(colour[1:] - 128).sum())
     # one pixel ring into the opening at most: the landmarks' own error, never deep enough for teeth
     deep = cv2.erode((opening > 0.5).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     grown = (band > 0) & (opening > 0) & ~deep & near & not_teeth
@@ -144,7 +146,7 @@ def _minus_opening(polygon: np.ndarray, opening: np.ndarray):
     return draw
 
 
-def eyeshadow(face: Face, frame_shape: tuple[int, ...], reach: float = 0.6) -> list[Mask]:
+def eyeshadow(face: Face, frame_shape: tuple[int, ...], reach: float = _SHAPES["eye"]["reach"]) -> list[Mask]:
     """Each lid from the lash line up ``reach`` of the way to the brow's lower edge."""
     sigma = _FEATHER["eye"]["sigma"] * face.width
     found = []
@@ -159,16 +161,19 @@ def eyeshadow(face: Face, frame_shape: tuple[int, ...], reach: float = 0.6) -> l
 def eyeliner(face: Face, frame_shape: tuple[int, ...], wing: bool = False) -> list[Mask]:
     """A line along each upper lash line, thicker towards the outer corner; optional wing."""
     sigma = _FEATHER["liner"]["sigma"] * face.width
+    liner = _SHAPES["liner"]
+    thin, thick = liner["thickness"]
+    length, lift, norm = (liner["wing"][k] for k in ("length", "lift", "norm"))
     found = []
     for upper, lower, _brow in R.EYES:
         lid = face.points[upper]
         eye_width = float(np.linalg.norm(lid[-1] - lid[0]))
-        thickness = np.linspace(0.03, 0.09, len(lid))[:, None] * eye_width
+        thickness = np.linspace(thin, thick, len(lid))[:, None] * eye_width
         lifted = lid - np.array([0.0, 1.0], np.float32) * thickness
         stroke = np.concatenate([lid, lifted[::-1]])
         if wing:
             direction = (lid[-1] - lid[0]) / max(eye_width, 1e-6)
-            tip = lid[-1] + eye_width * 0.3 * (direction + np.array([0, -0.45])) / 1.1
+            tip = lid[-1] + eye_width * length * (direction + np.array([0, -lift])) / norm
             stroke = np.concatenate([lid, [tip], lifted[::-1]])
         found.append(_build(frame_shape, stroke, sigma, _minus_opening(stroke, _eye_opening(face, upper, lower))))
     return [m for m in found if m]
@@ -190,7 +195,7 @@ def cheek_centres(face: Face) -> list[np.ndarray]:
     return [face.points[idx].mean(axis=0) for idx in R.CHEEKS]
 
 
-def _soft(polygon: np.ndarray, scale: int = 4):
+def _soft(polygon: np.ndarray, scale: int):
     """A wide feather computed at 1/``scale`` resolution: the same look at a fraction of the cost."""
 
     def draw(shape: tuple[int, int], origin: np.ndarray, sigma: float) -> np.ndarray:
@@ -205,10 +210,12 @@ def blush(face: Face, frame_shape: tuple[int, ...], size: float = 1.0) -> list[M
     """Soft ellipses on the cheek apples, tilted with the head."""
     eyes = face.points[R.LEFT_EYE_UPPER[-1]] - face.points[R.RIGHT_EYE_UPPER[-1]]
     roll = int(round(float(np.degrees(np.arctan2(eyes[1], eyes[0])))))
-    axes = tuple(np.round(np.array([0.11, 0.075]) * face.width * size).astype(int))
+    shape = _SHAPES["cheek"]
+    axes = tuple(np.round(np.array(shape["axes"]) * face.width * size).astype(int))
     sigma = _FEATHER["cheek"]["sigma"] * face.width * size
     found = []
     for centre in cheek_centres(face):
-        ellipse = cv2.ellipse2Poly(tuple(np.round(centre).astype(int)), axes, roll, 0, 360, 10).astype(np.float32)
-        found.append(_build(frame_shape, ellipse, sigma, _soft(ellipse)))
+        ellipse = cv2.ellipse2Poly(tuple(np.round(centre).astype(int)), axes, roll, 0, 360, shape["step_deg"])
+        ellipse = ellipse.astype(np.float32)
+        found.append(_build(frame_shape, ellipse, sigma, _soft(ellipse, shape["scale"])))
     return [m for m in found if m]

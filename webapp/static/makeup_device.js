@@ -194,7 +194,7 @@
     for (let i = 0; i < n; i++) if (grown[i] && seen[i]) lip[i] = 1;
   }
   function masksFor(spec, face, kind, frameW, frameH, wing, pixels) {
-    const R = spec.regions, F = spec.feather;
+    const R = spec.regions, F = spec.feather, S = spec.shapes;
     const [a, b] = R.face_width;
     const width = Math.hypot(face[a][0] - face[b][0], face[a][1] - face[b][1]);
     const eyes = [["right_eye_upper", "right_eye_lower", "right_brow_lower", "right_brow_upper"],
@@ -210,16 +210,18 @@
     } else if (kind === "eye") {
       for (const [up, low, brow] of eyes) {
         const lid = pts(face, R[up]), top = resample(pts(face, R[brow]), lid.length);
-        const poly = [...lid, ...lid.map((p, i) => [p[0] + 0.6 * (top[i][0] - p[0]), p[1] + 0.6 * (top[i][1] - p[1])]).reverse()];
+        const r = S.eye.reach;
+        const poly = [...lid, ...lid.map((p, i) => [p[0] + r * (top[i][0] - p[0]), p[1] + r * (top[i][1] - p[1])]).reverse()];
         found.push(buildMask(frameW, frameH, poly, F.eye.sigma * width, opening(up, low)));
       }
     } else if (kind === "liner") {
       for (const [up, low] of eyes) {
         const lid = pts(face, R[up]), first = lid[0], last = lid[lid.length - 1];
         const eyeWidth = Math.hypot(last[0] - first[0], last[1] - first[1]);
-        const lifted = lid.map((p, i) => [p[0], p[1] - (0.03 + (0.06 * i) / (lid.length - 1)) * eyeWidth]);
+        const [thin, thick] = S.liner.thickness, { length, lift, norm } = S.liner.wing;
+        const lifted = lid.map((p, i) => [p[0], p[1] - (thin + ((thick - thin) * i) / (lid.length - 1)) * eyeWidth]);
         const d = [(last[0] - first[0]) / Math.max(eyeWidth, 1e-6), (last[1] - first[1]) / Math.max(eyeWidth, 1e-6)];
-        const tip = [last[0] + (eyeWidth * 0.3 * d[0]) / 1.1, last[1] + (eyeWidth * 0.3 * (d[1] - 0.45)) / 1.1];
+        const tip = [last[0] + (eyeWidth * length * d[0]) / norm, last[1] + (eyeWidth * length * (d[1] - lift)) / norm];
         const stroke = [...lid, ...(wing ? [tip] : []), ...lifted.reverse()];
         found.push(buildMask(frameW, frameH, stroke, F.liner.sigma * width, opening(up, low)));
       }
@@ -231,16 +233,16 @@
     } else if (kind === "cheek") {
       const eyeR = face[R.right_eye_upper.at(-1)], eyeL = face[R.left_eye_upper.at(-1)];
       const roll = Math.round((Math.atan2(eyeL[1] - eyeR[1], eyeL[0] - eyeR[0]) * 180) / Math.PI) * Math.PI / 180;
-      const ax = Math.round(0.11 * width), ay = Math.round(0.075 * width);
+      const ax = Math.round(S.cheek.axes[0] * width), ay = Math.round(S.cheek.axes[1] * width), step = S.cheek.step_deg;
       for (const idx of [R.right_cheek, R.left_cheek]) {
         const c = pts(face, idx).reduce((s, p) => [s[0] + p[0] / idx.length, s[1] + p[1] / idx.length], [0, 0]).map(Math.round);
-        // cv2.ellipse2Poly: whole-pixel points every 10°
-        const ellipse = Array.from({ length: 37 }, (_, k) => {
-          const t = (k * 10 * Math.PI) / 180;
+        // cv2.ellipse2Poly: whole-pixel points every step_deg, the last one back on the first
+        const ellipse = Array.from({ length: Math.ceil(360 / step) + 1 }, (_, k) => {
+          const t = (Math.min(k * step, 360) * Math.PI) / 180;
           return [Math.round(c[0] + ax * Math.cos(t) * Math.cos(roll) - ay * Math.sin(t) * Math.sin(roll)),
                   Math.round(c[1] + ax * Math.cos(t) * Math.sin(roll) + ay * Math.sin(t) * Math.cos(roll))];
         });
-        found.push(buildMask(frameW, frameH, ellipse, F.cheek.sigma * width, null, 4));
+        found.push(buildMask(frameW, frameH, ellipse, F.cheek.sigma * width, null, S.cheek.scale));
       }
     }
     return found.filter(Boolean);
