@@ -1,6 +1,6 @@
 """Simplified and traditional Chinese, one home for both directions (OpenCC): the NLU reads simplified
 (components/opencc_normalizer.py), and a shopper who writes 繁體 gets the replies converted back
-(script_nlg.py for the domain's responses, actions/common.py for the store's own messages).
+(script_nlg.py for every reply, the store API's own messages too: actions/common.py relays them as a response).
 
 Converters work character for character, so a text keeps its length (entity offsets stay valid).
 """

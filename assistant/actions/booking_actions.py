@@ -21,7 +21,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import timeparse
-from .common import API, entity, lang_of, names, now
+from .common import API, entity, lang_of, names, now, relay
 from .member_actions import ask_to_sign_in, member_token
 from .store_action import StoreAction, StoreFormValidation
 from .store_api import ApiError, part
@@ -244,7 +244,7 @@ class Book(StoreAction):
         except ApiError as error:
             if error.unavailable or error.sign_in_required:
                 raise
-            dispatcher.utter_message(text=error.message)
+            relay(dispatcher, error)
             if error.code in ("slot_full", "slot_in_past"):  # taken meanwhile: pick again
                 return [SlotSet("date_time", None), SlotSet("slot_id", None), FollowupAction("booking_form")]
             if error.status == 400 and not code:  # the name, refused with the API's reason: ask again

@@ -49,4 +49,4 @@ def relay(dispatcher: CollectingDispatcher, error: ApiError) -> None:
     if error.unavailable or not error.message:
         dispatcher.utter_message(response="utter_store_unreachable")
     else:
-        dispatcher.utter_message(text=error.message)
+        dispatcher.utter_message(response="utter_store_says", message=error.message)

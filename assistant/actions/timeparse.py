@@ -1,8 +1,8 @@
 """When the shopper wants to come: a time point or a window, from Chinese or English words.
 
-Chinese goes to jionlp (周六下午三点, 明天上午十点, 下周二, also inside a sentence); English to
-dateparser (tomorrow 3pm,
-Saturday), after taking out the part of day ("afternoon"), which becomes the window.
+Chinese goes to jionlp (周六下午三点, 明天上午十点, 下周二, also inside a sentence; 繁體 read as
+simplified); English to dateparser (tomorrow 3pm, Saturday), after taking out the part of day
+("afternoon"), which becomes the window. A bare weekday means the coming one in both.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 
 import dateparser
 import jionlp
+from script import to_simplified
 
 PARTS_OF_DAY = {
     "morning": (time(9), time(12)),
@@ -23,6 +24,8 @@ PARTS_OF_DAY = {
 }
 PART_WORDS = re.compile(r"\b(" + "|".join(PARTS_OF_DAY) + r")\b", re.IGNORECASE)
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
+# "周一" without 上/这/本/下: jionlp takes the weekday of the current week, even when it has passed
+BARE_WEEKDAY = re.compile(r"(?<![上这本下])(周|星期|礼拜)[一二三四五六日天1-7]")
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ def parse(text: str, now: datetime) -> When | None:
 
 
 def _chinese(text: str, now: datetime) -> When | None:
+    text = to_simplified(text)  # jionlp knows 点 and 周, not 點 and 週
     try:  # finds the time phrase inside a sentence ("帮我约周六下午三点的化妆咨询") and parses it
         found = jionlp.ner.extract_time(text, time_base=now.timestamp(), with_parsing=True)
     except (ValueError, TypeError, KeyError, IndexError):
@@ -59,7 +63,10 @@ def _chinese(text: str, now: datetime) -> When | None:
     start, end = (datetime.fromisoformat(t) for t in parsed["time"][:2])
     if end - start < timedelta(hours=1, minutes=1) and (end - start) >= timedelta(minutes=59):
         end = start  # jionlp gives "15:00–15:59:59" for "三点": that is a point
-    return When(start, end if end > start else start)
+    end = end if end > start else start
+    if end < now and BARE_WEEKDAY.search(text):
+        start, end = start + timedelta(days=7), end + timedelta(days=7)
+    return When(start, end)
 
 
 DATE_WORD = re.compile(

@@ -56,6 +56,22 @@ def test_time_phrases(text, start, exact):
         assert when.start.strftime("%H:%M") == start
 
 
+@pytest.mark.parametrize(
+    "text, now, day",
+    [
+        ("帮我约周六下午三点的化妆咨询", datetime(2026, 12, 5, 18, 0), "2026-12-12"),  # Saturday, 3pm gone
+        ("帮我约周六下午三点的化妆咨询", datetime(2026, 12, 5, 14, 0), "2026-12-05"),  # still ahead today
+        ("周一上午十点", datetime(2026, 12, 6, 10, 0), "2026-12-07"),  # said on a Sunday: tomorrow
+        ("週六下午三點", datetime(2026, 12, 6, 10, 0), "2026-12-12"),  # 繁體, a clock time, not a window
+        ("Saturday 3pm", datetime(2026, 12, 5, 18, 0), "2026-12-12"),
+    ],
+)
+def test_a_bare_weekday_is_the_coming_one(text, now, day):
+    when = parse(text, now)
+    assert when is not None and when.exact and when.start.date().isoformat() == day
+    assert when.start.strftime("%H:%M") == "15:00" or text.startswith("周一")
+
+
 def test_stock_from_words_to_nearest_stores(api):
     form = stock_actions.ValidateStockForm()
     t = tracker()

@@ -19,6 +19,8 @@ from script import script_of, to_simplified, to_traditional
 from script_nlg import ScriptAwareNLG
 
 from actions import stock_actions, support_actions
+from actions.common import relay
+from actions.store_api import ApiError
 
 from .fakes import run, tracker
 from .replies import domain, responses, said
@@ -84,6 +86,16 @@ def test_replies_come_back_in_the_shoppers_script():
         closes="22:00",
     )
     assert filled["text"] == "瀾悅 靜安嘉里中心店：電話 021-52981515（營業 10:00–22:00）"
+
+
+def test_the_stores_own_messages_come_back_in_the_shoppers_script():
+    dispatcher = CollectingDispatcher()
+    relay(dispatcher, ApiError(409, "slot_in_past", "这个时间已经过去了，换一个吧。"))
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_store_says"
+    shown = render(message["response"], "zh", "hant", message=message["message"])
+    assert shown["text"] == "這個時間已經過去了，換一個吧。"
+    assert render("utter_store_says", "en", "hant", message="That time has passed.")["text"] == "That time has passed."
 
 
 def test_the_script_follows_the_shopper():

@@ -4,6 +4,7 @@ import pytest
 
 from webapp import PROJECT_ROOT
 from webapp.store import StoreError, handoffs, search
+from webapp.store.models import Product
 
 from ..staff_session import advisor_context
 
@@ -75,3 +76,12 @@ def test_handoff_requests(session):
         handoffs.create(session, {"sender_id": "u2", "reason": "bored"})
     with pytest.raises(StoreError):
         handoffs.create(session, {"reason": "asked"})
+
+
+def test_search_sees_catalog_changes_despite_cached_matching(session):
+    assert search.search_products(session, "枫叶红")[0]["sku"] == "LIP-102"
+    product = session.get(Product, "LIP-102")
+    product.name_zh, product.name_en = "缎光唇膏 #102 深海蓝", "Satin Lipstick #102 Deep Sea"
+    session.flush()
+    assert "LIP-102" not in {p["sku"] for p in search.search_products(session, "枫叶红")}
+    assert search.search_products(session, "深海蓝")[0]["sku"] == "LIP-102"

@@ -39,6 +39,9 @@ def _clean(text: str) -> str:
     return NOISE.sub("", text.lower())
 
 
+# a pure function of the two strings: cached, so each search costs difflib only for new names or
+# queries, and the catalog is still read on every call (renamed or new products are always seen)
+@lru_cache(maxsize=65536)
 def _similarity(query: str, candidate: str) -> float:
     query, candidate = _clean(query), _clean(candidate)
     if not query or not candidate:
