@@ -223,7 +223,9 @@ def web_app(folder: Path, assistant: AssistantAddress | None = None) -> Iterator
     )
     subprocess.run([str(APP_PYTHON), "-c", ADD_ADVISORS], cwd=ROOT, env=env, check=True, capture_output=True)
     base = f"http://{HOST}:{port}/api/v1"
-    # one worker: the SMS outbox that sign_in() reads lives in its memory
+    # one worker: the SMS outbox that sign_in() reads lives in its memory. gevent, as in production
+    # (webapp/gunicorn.conf.py): with a few threads, chats waiting on Rasa held every thread while
+    # Rasa's actions waited for the API, until a timeout
     server = [
         str(APP_PYTHON),
         "-m",
@@ -231,11 +233,11 @@ def web_app(folder: Path, assistant: AssistantAddress | None = None) -> Iterator
         "--bind",
         f"{HOST}:{port}",
         "--worker-class",
-        "gthread",
+        "gevent",
         "--workers",
         "1",
-        "--threads",
-        "16",
+        "--worker-connections",
+        "1000",
         "tests.assistant.outbox_app:create_app()",
     ]
     with running([Server(server, ROOT, env, f"{base}/stores", 60, folder / "webapp.log")]):
