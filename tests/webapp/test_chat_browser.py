@@ -213,6 +213,7 @@ def test_position_goes_along_only_when_the_shopper_allowed_it(site, open_page):
 def test_widget_on_a_phone_is_full_screen_and_keyboard_usable(site, open_page):
     page = open_page(site.shop + "/", "phone", is_mobile=True, has_touch=True)
     launcher = widget(page, ".launcher")
+    launcher.wait_for()  # the widget shows itself once its stylesheet has loaded; a hidden button takes no focus
     launcher.focus()
     page.keyboard.press("Enter")
     textarea = widget(page, "textarea")
