@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from typing import Any
 
+from babel.dates import format_interval, format_skeleton
+from babel.lists import format_list
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import language
-from .booking_actions import slot_label
+from .booking_actions import LOCALES, slot_label
 from .common import API, UNKNOWN, entity, lang_of, metadata, names, relay
 from .member_actions import ask_to_sign_in, member_token
 from .store_action import StoreAction
@@ -40,12 +44,14 @@ class DetectLanguage(Action):
 STORE_REPLIES = {
     "store_phone": "utter_store_phone",
     "store_address": "utter_store_address",
-    "store_holiday_hours": "utter_store_holiday_hours",
     "store_parking": "utter_store_parking",
 }
 
 
 def store_hours(dispatcher: CollectingDispatcher, store: dict, lang: str, response: str = "utter_store_hours") -> None:
+    parking = store.get("parking")
+    if response == "utter_store_parking" and not parking:
+        response = "utter_store_parking_unknown"
     dispatcher.utter_message(
         response=response,
         store=names(store["name"], lang),
@@ -54,7 +60,44 @@ def store_hours(dispatcher: CollectingDispatcher, store: dict, lang: str, respon
         address=names(store["address"], lang),
         district=names(store["district"], lang),
         phone=store["phone"],
+        parking=names(parking, lang) if parking else "",
     )
+
+
+def days_label(first: str, last: str, lang: str) -> str:
+    """2月7日至11日, Feb 7 – 11; one day: 2月5日, Feb 5."""
+    start, end, locale = date.fromisoformat(first), date.fromisoformat(last), LOCALES.get(lang, "zh_CN")
+    return (
+        format_skeleton("MMMd", start, locale=locale)
+        if start == end
+        else format_interval(start, end, "MMMd", locale=locale)
+    )
+
+
+def holiday_hours(dispatcher: CollectingDispatcher, stores: list[dict], lang: str) -> None:
+    """The coming holidays' hours, stores that keep the same ones answered together (the API says which
+    holidays are coming)."""
+    groups: dict[str, list[dict]] = {}
+    for store in stores:
+        groups.setdefault(json.dumps([store["hours"], store["holiday_hours"]], sort_keys=True), []).append(store)
+    for same in groups.values():
+        shown = {
+            "stores": format_list([names(s["name"], lang) for s in same], locale=LOCALES.get(lang, "zh_CN")),
+            "opens": same[0]["hours"]["opens"],
+            "closes": same[0]["hours"]["closes"],
+        }
+        periods = same[0]["holiday_hours"]
+        dispatcher.utter_message(
+            response="utter_store_holiday_hours" if periods else "utter_store_holiday_regular", **shown
+        )
+        for period in periods:
+            dispatcher.utter_message(
+                response="utter_store_holiday_open" if period["hours"] else "utter_store_holiday_closed",
+                holiday=names(period["name"], lang),
+                days=days_label(period["from"], period["to"], lang),
+                opens=(period["hours"] or {}).get("opens", ""),
+                closes=(period["hours"] or {}).get("closes", ""),
+            )
 
 
 class StoreInfo(StoreAction):
@@ -73,6 +116,9 @@ class StoreInfo(StoreAction):
             if query:
                 dispatcher.utter_message(response="utter_store_not_found_listing")
             stores = API.get("/stores", lang)["stores"][:SHOWN_ALL]
+        if asked == "store_holiday_hours":
+            holiday_hours(dispatcher, stores, lang)
+            return []
         for store in stores:
             store_hours(dispatcher, store, lang, response)
         return []

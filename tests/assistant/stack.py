@@ -156,15 +156,21 @@ def database(folder: Path) -> Path:
 
 @contextmanager
 def store_hours(folder: Path, code: str, opens: str, closes: str) -> Iterator[None]:
-    """A store's opening hours set in the database of the web app started in ``folder``, then put back."""
+    """A store's opening hours set in the database of the web app started in ``folder`` (its holiday
+    hours taken out, so these hold whatever the day of the run), then put back."""
+    holidays = "SELECT * FROM holiday_hours WHERE store_id = (SELECT id FROM stores WHERE code = ?)"
     with sqlite3.connect(database(folder)) as db:
         before = db.execute("SELECT opens_at, closes_at FROM stores WHERE code = ?", (code,)).fetchone()
+        kept = db.execute(holidays, (code,)).fetchall()
+        db.execute(f"DELETE FROM holiday_hours WHERE id IN (SELECT id FROM ({holidays}))", (code,))
         db.execute("UPDATE stores SET opens_at = ?, closes_at = ? WHERE code = ?", (opens, closes, code))
     try:
         yield
     finally:
         with sqlite3.connect(database(folder)) as db:
             db.execute("UPDATE stores SET opens_at = ?, closes_at = ? WHERE code = ?", (*before, code))
+            if kept:
+                db.executemany(f"INSERT INTO holiday_hours VALUES ({', '.join('?' * len(kept[0]))})", kept)
 
 
 @contextmanager

@@ -112,8 +112,7 @@ def test_the_script_follows_the_shopper():
     [
         ("store_phone", "utter_store_phone", "021-52981515"),
         ("store_address", "utter_store_address", "南京西路1515号"),
-        ("store_holiday_hours", "utter_store_holiday_hours", "10:00–22:00"),
-        ("store_parking", "utter_store_parking", "021-52981515"),
+        ("store_parking", "utter_store_parking", "每小时15元"),
     ],
 )
 def test_store_details_from_the_store_data(api, intent, response, shown):
@@ -121,6 +120,67 @@ def test_store_details_from_the_store_data(api, intent, response, shown):
     dispatcher, _ = run(support_actions.StoreInfo(), t)
     assert list(responses(dispatcher)) == [response]
     assert shown in said(dispatcher) and "静安" in said(dispatcher)
+
+
+def test_parking_in_english_and_where_the_store_has_no_details(api):
+    t = tracker(
+        text="parking at jing'an?",
+        intent="store_parking",
+        slots={"lang": "en"},
+        entities=[{"entity": "store", "value": "jingan"}],
+    )
+    dispatcher, _ = run(support_actions.StoreInfo(), t)
+    assert "Parking at LANYUE Jing'an Kerry Centre" in said(dispatcher, "en") and "¥15/hour" in said(dispatcher, "en")
+    unknown = CollectingDispatcher()
+    support_actions.store_hours(
+        unknown, {**api.get("/stores/jingan", "zh"), "parking": None}, "zh", "utter_store_parking"
+    )
+    assert list(responses(unknown)) == ["utter_store_parking_unknown"] and "021-52981515" in said(unknown)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_holiday_hours_are_the_coming_ones_from_the_store_data(api, lang):
+    store = api.get("/stores/jingan", lang)
+    t = tracker(
+        text="静安店春节营业吗",
+        intent="store_holiday_hours",
+        slots={"lang": lang},
+        entities=[{"entity": "store", "value": "静安"}],
+    )
+    dispatcher, _ = run(support_actions.StoreInfo(), t)
+    periods = store["holiday_hours"]  # which holidays are coming is the store API's rule
+    expected = [f"utter_store_holiday_{'open' if p['hours'] else 'closed'}" for p in periods]
+    asked = [m["response"] for m in dispatcher.messages]
+    assert asked == (["utter_store_holiday_hours", *expected] if periods else ["utter_store_holiday_regular"])
+    text = said(dispatcher, lang)
+    for period in periods:
+        assert support_actions.days_label(period["from"], period["to"], lang) in text
+        assert period["name"][lang] in text
+        if period["hours"]:
+            assert f"{period['hours']['opens']}–{period['hours']['closes']}" in text
+
+
+def test_holiday_hours_of_all_stores_come_once_per_schedule(api):
+    stores = api.get("/stores", "zh")["stores"]
+    t = tracker(text="过年开门吗", intent="store_holiday_hours")
+    dispatcher, _ = run(support_actions.StoreInfo(), t)
+    schedules = {repr([s["hours"], s["holiday_hours"]]) for s in stores}
+    headers = [
+        m["response"]
+        for m in dispatcher.messages
+        if m["response"] in ("utter_store_holiday_hours", "utter_store_holiday_regular")
+    ]
+    assert len(headers) == len(schedules)
+    text = said(dispatcher)
+    assert all(text.count(s["name"]["zh"]) == 1 for s in stores)
+
+
+def test_holiday_periods_read_as_dates():
+    assert support_actions.days_label("2027-02-07", "2027-02-11", "zh") == "2月7日至11日"
+    assert (
+        support_actions.days_label("2027-01-30", "2027-02-02", "en") == "Jan 30\u2009–\u2009Feb 2"
+    )  # CLDR spaces a range with thin spaces
+    assert support_actions.days_label("2027-02-05", "2027-02-05", "zh") == "2月5日"
 
 
 @pytest.mark.parametrize(

@@ -2,15 +2,58 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import timeutil
 from .db import found
 from .errors import StoreError
-from .models import MAKEUP_TYPES, Product, Store
+from .models import MAKEUP_TYPES, HolidayHours, Product, Store
+
+HOLIDAY_HORIZON_DAYS = (
+    90  # holiday hours a store lists: those of the coming three months (Spring Festival from December)
+)
+
+
+def hours_on(store: Store, day: date) -> tuple[str, str] | None:
+    """The store's opening and closing time on that day (holiday hours where it keeps them); None: closed."""
+    special = next((h for h in store.holidays if h.day == day), None)
+    if special is None:
+        return store.opens_at, store.closes_at
+    return (special.opens_at, special.closes_at) if special.opens_at else None
+
+
+def coming_holidays(store: Store, today: date) -> list[dict]:
+    """The store's holiday hours from today to the horizon, consecutive days with the same name and
+    hours as one period: ``{name, from, to, hours}`` (``hours`` None: closed)."""
+    horizon = today + timedelta(days=HOLIDAY_HORIZON_DAYS)
+    coming = [h for h in store.holidays if today <= h.day <= horizon]
+    periods: list[list[HolidayHours]] = []
+    for day in coming:
+        last = periods[-1][-1] if periods else None
+        if last and last.day + timedelta(days=1) == day.day and _same_hours(last, day):
+            periods[-1].append(day)
+        else:
+            periods.append([day])
+    return [
+        {
+            "name": {"zh": days[0].name_zh, "en": days[0].name_en},
+            "from": days[0].day.isoformat(),
+            "to": days[-1].day.isoformat(),
+            "hours": {"opens": days[0].opens_at, "closes": days[0].closes_at} if days[0].opens_at else None,
+        }
+        for days in periods
+    ]
+
+
+def _same_hours(one: HolidayHours, other: HolidayHours) -> bool:
+    return (one.name_zh, one.opens_at, one.closes_at) == (other.name_zh, other.opens_at, other.closes_at)
 
 
 def store_dict(store: Store) -> dict:
+    parking = {"zh": store.parking_zh, "en": store.parking_en} if store.parking_zh or store.parking_en else None
     return {
         "code": store.code,
         "name": {"zh": store.name_zh, "en": store.name_en},
@@ -20,6 +63,8 @@ def store_dict(store: Store) -> dict:
         "lon": store.lon,
         "hours": {"opens": store.opens_at, "closes": store.closes_at},
         "phone": store.phone,
+        "parking": parking,
+        "holiday_hours": coming_holidays(store, timeutil.now().date()),
     }
 
 

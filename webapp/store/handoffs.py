@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from . import audit, chat, timeutil
-from .catalog import get_store
+from .catalog import get_store, hours_on
 from .db import found, unit_of_work
 from .errors import StoreError
 from .members import mask_phone
@@ -41,7 +41,10 @@ def _clock(text: str) -> time:
 
 
 def is_open(store: Store, now: datetime) -> bool:
-    opens, closes, moment = _clock(store.opens_at), _clock(store.closes_at), now.time()
+    hours = hours_on(store, now.date())
+    if hours is None:
+        return False
+    opens, closes, moment = _clock(hours[0]), _clock(hours[1]), now.time()
     if opens <= closes:
         return opens <= moment < closes
     return moment >= opens or moment < closes  # open past midnight

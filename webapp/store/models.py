@@ -57,8 +57,31 @@ class Store(Base):
     opens_at: Mapped[str] = mapped_column(String(5))  # "10:00"
     closes_at: Mapped[str] = mapped_column(String(5))  # "22:00"
     phone: Mapped[str] = mapped_column(String(32))
+    parking_zh: Mapped[str | None] = mapped_column(Text)  # where to park and what it costs; None: not known
+    parking_en: Mapped[str | None] = mapped_column(Text)
+    # loaded with the stores (one query for all), since every store JSON lists the coming ones
+    holidays: Mapped[list[HolidayHours]] = relationship(order_by="HolidayHours.day", lazy="selectin")
 
     __table_args__ = (Index("ix_stores_lat_lon", "lat", "lon"),)
+
+
+class HolidayHours(Base):
+    """A day a store keeps other hours than its regular ones (both times None: closed)."""
+
+    __tablename__ = "holiday_hours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    day: Mapped[date] = mapped_column(Date)
+    name_zh: Mapped[str] = mapped_column(String(40))
+    name_en: Mapped[str] = mapped_column(String(60))
+    opens_at: Mapped[str | None] = mapped_column(String(5))
+    closes_at: Mapped[str | None] = mapped_column(String(5))
+
+    __table_args__ = (
+        UniqueConstraint("store_id", "day", name="uq_holiday_hours_store_day"),
+        CheckConstraint("(opens_at IS NULL) = (closes_at IS NULL)", name="ck_holiday_hours_both_or_closed"),
+    )
 
 
 class Product(Base):

@@ -16,9 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import looks, timeutil
+from .catalog import hours_on
 from .models import (
     ConsultationService,
     CouponCampaign,
+    HolidayHours,
     Inventory,
     Member,
     Product,
@@ -33,6 +35,26 @@ SLOT_DAYS = 14
 
 def _load(seed_dir: Path, name: str) -> list[dict]:
     return json.loads((seed_dir / name).read_text(encoding="utf-8"))
+
+
+def _holiday_hours(seed_dir: Path, store_code: str) -> list[HolidayHours]:
+    """The chain's holiday calendar as one store keeps it: an entry naming ``stores`` is theirs alone,
+    and a later entry for the same day replaces an earlier one (one store closed while others open)."""
+    days: dict[date, HolidayHours] = {}
+    for entry in _load(seed_dir, "holiday_hours.json"):
+        if store_code not in entry.get("stores", [store_code]):
+            continue
+        day, last = date.fromisoformat(entry["from"]), date.fromisoformat(entry["to"])
+        while day <= last:
+            days[day] = HolidayHours(
+                day=day,
+                name_zh=entry["name_zh"],
+                name_en=entry["name_en"],
+                opens_at=entry["opens_at"],
+                closes_at=entry["closes_at"],
+            )
+            day += timedelta(days=1)
+    return sorted(days.values(), key=lambda h: h.day)
 
 
 def _at(day: date, offset_days: int, clock: str = "10:00") -> datetime:
@@ -50,6 +72,8 @@ def seed(session: Session, seed_dir: Path, today: date | None = None) -> dict[st
     stocked = min(now, timeutil.now())  # stock counts are never newer than the clock, or real syncs look stale
     stores = {s["code"]: Store(**s) for s in _load(seed_dir, "stores.json")}
     session.add_all(stores.values())
+    for store in stores.values():
+        store.holidays = _holiday_hours(seed_dir, store.code)
     products = [Product(**{**p, "price": Decimal(str(p["price"]))}) for p in _load(seed_dir, "products.json")]
     session.add_all(products)
     session.flush()
@@ -114,8 +138,9 @@ def seed(session: Session, seed_dir: Path, today: date | None = None) -> dict[st
         session.flush()
         for store in stores.values():
             for day in range(SLOT_DAYS):
+                hours = hours_on(store, today + timedelta(days=day))
                 for clock in s["times"]:
-                    if clock >= store.closes_at:
+                    if hours is None or not hours[0] <= clock < hours[1]:
                         continue
                     starts = _at(today, day, clock)
                     session.add(
