@@ -1,5 +1,6 @@
 """Intent accuracy and product-entity F1 of the trained model on the held-out utterances, by group
-(tests/heldout/<group>.yml: simplified, traditional, english, mixed), with a confusion matrix image.
+(tests/heldout/<group>.yml: simplified, traditional, english, mixed; a later batch written fresh as
+<group>_<n>.yml counts in its group and is also reported alone), with a confusion matrix image.
 
 Run from assistant/ (its modules on the path):  PYTHONPATH=. ../.venv-rasa/bin/python tests/heldout_report.py models/storelens.tar.gz OUT.png
 Spans count as found only when start, end and entity type all match what the file marks.
@@ -41,8 +42,12 @@ def f1(found: int, predicted: int, gold: int) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-async def evaluate(agent: Agent, group: str) -> dict:
-    examples = load_data(str(HELDOUT / f"{group}.yml")).intent_examples
+def batches(group: str) -> list[Path]:
+    return sorted(HELDOUT.glob(f"{group}.yml")) + sorted(HELDOUT.glob(f"{group}_*.yml"))
+
+
+async def evaluate(agent: Agent, files: list[Path]) -> dict:
+    examples = [e for file in files for e in load_data(str(file)).intent_examples]
     hits, pairs, wrong_task, misses = 0, [], 0, []
     product = Counter()
     for example in examples:
@@ -90,20 +95,25 @@ def confusion_image(pairs: list[tuple[str, str]], out: Path) -> None:
     figure.savefig(out, dpi=110)
 
 
+def line(r: dict) -> str:
+    return (
+        f"{r['utterances']:>3} utterances: intent accuracy {r['intent_accuracy']:.3f}, "
+        f"product-entity F1 {r['product_f1']:.3f} ({r['product_spans']} spans), wrong task {r['wrong_task']}"
+    )
+
+
 async def main(model: str, image: Path) -> int:
     configure_logging_and_warnings(logging.WARNING)  # not Rasa's debug line per parsed message
     configure_structlog(logging.WARNING)
     agent = Agent.load(model)
-    results = {group: await evaluate(agent, group) for group in GROUPS}
+    results = {group: await evaluate(agent, batches(group)) for group in GROUPS}
     met = True
     for group, r in results.items():
         ok = r["intent_accuracy"] >= GOAL_INTENT and r["product_f1"] >= GOAL_PRODUCT
         met &= ok
-        print(
-            f"Held-out {group:<11} {r['utterances']:>3} utterances: intent accuracy {r['intent_accuracy']:.3f}, "
-            f"product-entity F1 {r['product_f1']:.3f} ({r['product_spans']} spans), wrong task {r['wrong_task']}"
-            f"{'' if ok else '  (below goal)'}"
-        )
+        print(f"Held-out {group:<11} {line(r)}{'' if ok else '  (below goal)'}")
+        for later in batches(group)[1:]:
+            print(f"  batch {later.stem:<16} {line(await evaluate(agent, [later]))}")
     confusion_image([pair for r in results.values() for pair in r["pairs"]], image)
     report = image.with_suffix(".json")
     report.write_text(

@@ -4,13 +4,16 @@ One conversation is sent to two instances in turn (as a load balancer without st
 would): the booking form started on one instance goes on on the other, with the slots filled so
 far, and the booking made at the end carries every answer. Two messages of one conversation sent
 to both instances at once are handled one after the other (the shared lock), so neither turn's
-events are lost or doubled in the tracker.
+events are lost or doubled in the tracker. The tracker store's memory of each conversation is
+checked against the database: what another instance wrote, an erasure, a turn never saved.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import sqlite3
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
@@ -124,3 +127,94 @@ def _together(first, second, postgres, sender: str, token: str) -> None:
             assert before["event"] == "action" and before["name"] == "action_listen", stored
     listened = [e for e in stored if e["event"] == "action" and e["name"] == "action_listen"]
     assert len(listened) == len(said) + 1, stored  # after the session's start, and after each turn
+
+
+def test_the_tracker_store_keeps_conversations_as_the_database_holds_them(tmp_path):
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+    from tracker_privacy import TokenFreeSQLTrackerStore
+
+    domain = Domain.load(str(stack.ROOT / "assistant" / "domain.yml"))
+    database = tmp_path / "tracker.db"
+
+    def store() -> TokenFreeSQLTrackerStore:
+        made = TokenFreeSQLTrackerStore(dialect="sqlite", db=str(database))
+        made.domain = domain
+        return made
+
+    def said(text: str) -> UserUttered:
+        return UserUttered(text, {"name": "greet", "confidence": 1.0}, metadata={"member_token": "secret-token"})
+
+    async def scenario() -> None:
+        first, second = store(), store()  # two instances on one database
+        start = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
+        await first.save(DialogueStateTracker.from_events("c", [*start, said("你好")], domain.slots))
+        for turn, (talking, listening) in enumerate([(first, second), (second, first), (first, second)]):
+            tracker = await talking.retrieve("c")
+            tracker.update(SlotSet("customer_name", f"name {turn}"))
+            tracker.update(ActionExecuted("action_listen"))
+            tracker.update(said(f"turn {turn}"))
+            await talking.save(tracker)
+            with sqlite3.connect(database) as db:  # each event written once
+                assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 4 + 3 * (turn + 1)
+            # the other instance sees the turn, as a store reading the database afresh does
+            fresh = await store().retrieve("c")
+            for seen in (await listening.retrieve("c"), await talking.retrieve("c")):
+                assert seen.current_state(EventVerbosity.ALL) == fresh.current_state(EventVerbosity.ALL)
+                assert seen.get_slot("customer_name") == f"name {turn}"
+        assert "secret-token" not in json.dumps(fresh.current_state(EventVerbosity.ALL))
+        # a turn that never reached save is not remembered
+        (await first.retrieve("c")).update(SlotSet("customer_name", "never saved"))
+        assert (await first.retrieve("c")).get_slot("customer_name") == "name 2"
+        # the web app's erasure (rows deleted behind the store's back) is seen at once
+        with sqlite3.connect(database) as db:
+            db.execute("DELETE FROM events WHERE sender_id = 'c'")
+        assert await first.retrieve("c") is None and await second.retrieve("c") is None
+        # a new session read after a restart holds only that session, as Rasa's full read does
+        await first.save(DialogueStateTracker.from_events("c", [*start, said("又来了")], domain.slots))
+        assert (await first.retrieve("c")).get_slot("customer_name") is None  # remembered by both
+        again = await second.retrieve("c")
+        again.update(ActionExecuted("action_session_start"))
+        again.update(SessionStarted())
+        again.update(said("新的一次"))
+        await second.save(again)
+        texts = [e.text for e in (await first.retrieve("c")).events if isinstance(e, UserUttered)]
+        assert (
+            texts
+            == ["新的一次"]
+            == [e.text for e in (await store().retrieve("c")).events if isinstance(e, UserUttered)]
+        )
+        with sqlite3.connect(database) as db:
+            assert db.execute("SELECT count(*) FROM events WHERE sender_id = 'c'").fetchone()[0] == 7
+
+        # erased, then as many rows again: SQLite gives the erased rows' ids to the new ones
+        def opening() -> list:  # events made now, as a new session's are
+            return [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
+
+        await first.save(DialogueStateTracker.from_events("d", [*opening(), said("第一位")], domain.slots))
+        assert (await first.retrieve("d")).latest_message.text == "第一位"
+        with sqlite3.connect(database) as db:
+            before = db.execute("SELECT max(id) FROM events").fetchone()[0]
+            db.execute("DELETE FROM events WHERE sender_id = 'd'")
+        await second.save(DialogueStateTracker.from_events("d", [*opening(), said("第二位")], domain.slots))
+        with sqlite3.connect(database) as db:
+            assert db.execute("SELECT max(id) FROM events").fetchone()[0] == before  # the same ids
+        assert (await first.retrieve("d")).latest_message.text == "第二位"
+
+    asyncio.run(scenario())
+
+
+def test_event_classes_found_by_name_as_rasa_finds_them():
+    import rasa_server
+    from rasa.shared.core.events import ActionExecuted, Event, SlotSet
+
+    for _ in range(2):  # found by walking the subclasses, then remembered
+        assert Event.resolve_by_type("slot") is SlotSet and Event.resolve_by_type("action") is ActionExecuted
+    assert rasa_server.EVENT_CLASSES["slot"] is SlotSet
+    assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
+    assert Event.resolve_by_type("topic") is None  # Rasa's answer for old TopicSet events
+    with pytest.raises(ValueError, match="Unknown event name"):
+        Event.resolve_by_type("no_such_event")
+    assert "no_such_event" not in rasa_server.EVENT_CLASSES
+    assert Event.from_parameters({"event": "slot", "name": "lang", "value": "en"}) == SlotSet("lang", "en")
