@@ -9,7 +9,7 @@ from typing import Any
 from babel.dates import format_interval, format_skeleton
 from babel.lists import format_list
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import language
@@ -218,4 +218,7 @@ class Fallback(Action):
         if fallbacks_in_a_row(tracker) >= MAX_FALLBACKS:
             return hand_over(dispatcher, tracker, "fallback")
         dispatcher.utter_message(response="utter_default")
-        return []
+        understood = (tracker.latest_message.get("intent") or {}).get("name") != "nlu_fallback"
+        # understood but no next step (e.g. a form refused the answer): as Rasa's default fallback, take
+        # the message back so the conversation waits where it was; else the same prediction repeats
+        return [UserUtteranceReverted()] if understood else []

@@ -73,6 +73,17 @@ def test_english_booking(rasa_webhook, api, sign_in, new_phone):
     assert code in str(api.get("/members/me/bookings", member=token))
 
 
+def test_an_answer_the_booking_cannot_use_is_not_understood_once_and_the_booking_goes_on(
+    rasa_webhook, sign_in, new_phone
+):
+    token = sign_in(new_phone())
+    sender = "e2e-unusable-answer"
+    converse(rasa_webhook, sender, [("book a makeup consultation at Qiantan", "When would you like to come")], token)
+    reply = say(rasa_webhook, sender, "Lucy", token)  # a name where the time is asked
+    assert reply.count("another way") == 1, reply  # said once, then the assistant waits (it looped before)
+    converse(rasa_webhook, sender, [("tomorrow 4pm", "name"), ("Lucy", "confirmation code")], token)
+
+
 def test_booking_before_signing_in_asks_to_sign_in_first(rasa_webhook):
     reply = say(rasa_webhook, "e2e-anonymous", "帮我约周六下午三点的化妆咨询")
     assert "登录" in reply and "哪家门店" not in reply and not CODE.search(reply)
