@@ -215,10 +215,9 @@ class Fallback(Action):
         return "action_fallback"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
+        # as Rasa's default fallback, the message is taken back and the conversation waits where it was:
+        # inside a form no rule follows a fallback, and the same prediction would repeat ten times
         if fallbacks_in_a_row(tracker) >= MAX_FALLBACKS:
-            return hand_over(dispatcher, tracker, "fallback")
+            return [*hand_over(dispatcher, tracker, "fallback"), UserUtteranceReverted()]
         dispatcher.utter_message(response="utter_default")
-        understood = (tracker.latest_message.get("intent") or {}).get("name") != "nlu_fallback"
-        # understood but no next step (e.g. a form refused the answer): as Rasa's default fallback, take
-        # the message back so the conversation waits where it was; else the same prediction repeats
-        return [UserUtteranceReverted()] if understood else []
+        return [UserUtteranceReverted()]

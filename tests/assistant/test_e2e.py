@@ -82,6 +82,10 @@ def test_an_answer_the_booking_cannot_use_is_not_understood_once_and_the_booking
     reply = say(rasa_webhook, sender, "Lucy", token)  # a name where the time is asked
     assert reply.count("another way") == 1, reply  # said once, then the assistant waits (it looped before)
     converse(rasa_webhook, sender, [("tomorrow 4pm", "name"), ("Lucy", "confirmation code")], token)
+    sender = "e2e-unusable-answer-zh"  # a Chinese name the NLU does not understand at all
+    converse(rasa_webhook, sender, [("帮我约前滩店的化妆咨询", "想约什么时间")], token)
+    assert say(rasa_webhook, sender, "李雷", token).count("换个说法") == 1
+    converse(rasa_webhook, sender, [("明天下午四点", "怎么称呼|确认号")], token)
 
 
 def test_booking_before_signing_in_asks_to_sign_in_first(rasa_webhook):
