@@ -12,9 +12,8 @@ from .db import found
 from .errors import StoreError
 from .models import MAKEUP_TYPES, HolidayHours, Product, Store
 
-HOLIDAY_HORIZON_DAYS = (
-    90  # holiday hours a store lists: those of the coming three months (Spring Festival from December)
-)
+# holiday hours a store lists: those of the coming three months (Spring Festival from December)
+HOLIDAY_HORIZON_DAYS = 90
 
 
 def hours_on(store: Store, day: date) -> tuple[str, str] | None:

@@ -37,11 +37,11 @@ def _load(seed_dir: Path, name: str) -> list[dict]:
     return json.loads((seed_dir / name).read_text(encoding="utf-8"))
 
 
-def _holiday_hours(seed_dir: Path, store_code: str) -> list[HolidayHours]:
+def _holiday_hours(calendar: list[dict], store_code: str) -> list[HolidayHours]:
     """The chain's holiday calendar as one store keeps it: an entry naming ``stores`` is theirs alone,
     and a later entry for the same day replaces an earlier one (one store closed while others open)."""
     days: dict[date, HolidayHours] = {}
-    for entry in _load(seed_dir, "holiday_hours.json"):
+    for entry in calendar:
         if store_code not in entry.get("stores", [store_code]):
             continue
         day, last = date.fromisoformat(entry["from"]), date.fromisoformat(entry["to"])
@@ -72,8 +72,9 @@ def seed(session: Session, seed_dir: Path, today: date | None = None) -> dict[st
     stocked = min(now, timeutil.now())  # stock counts are never newer than the clock, or real syncs look stale
     stores = {s["code"]: Store(**s) for s in _load(seed_dir, "stores.json")}
     session.add_all(stores.values())
+    calendar = _load(seed_dir, "holiday_hours.json")
     for store in stores.values():
-        store.holidays = _holiday_hours(seed_dir, store.code)
+        store.holidays = _holiday_hours(calendar, store.code)
     products = [Product(**{**p, "price": Decimal(str(p["price"]))}) for p in _load(seed_dir, "products.json")]
     session.add_all(products)
     session.flush()
