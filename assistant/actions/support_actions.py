@@ -1,4 +1,4 @@
-"""Language, store info, hand-over to a person (or a call-back), and what to do when the bot is lost."""
+"""Store info, hand-over to a person (or a call-back), and what to do when the bot is lost."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ from typing import Any
 from babel.dates import format_interval, format_skeleton
 from babel.lists import format_list
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet, UserUtteranceReverted
+from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from . import language
 from .booking_actions import LOCALES, slot_label
 from .common import API, UNKNOWN, entity, lang_of, metadata, names, relay
 from .member_actions import ask_to_sign_in, member_token
@@ -22,22 +21,6 @@ from .store_api import ApiError
 MAX_FALLBACKS = 2
 SHOWN_MATCHES = 3  # stores listed for a store asked by name
 SHOWN_ALL = 10  # stores listed when none was named (or found)
-
-
-class DetectLanguage(Action):
-    """Custom slot mapping for ``lang``: runs after every user message."""
-
-    def name(self) -> str:
-        return "action_detect_language"
-
-    def run(self, dispatcher, tracker: Tracker, domain) -> list[dict[str, Any]]:
-        text = tracker.latest_message.get("text") or ""
-        # the NLU's OpenCC step says which Chinese script the shopper wrote; none: keep the last one
-        script = tracker.latest_message.get("script") or tracker.get_slot("script")
-        return [
-            SlotSet("lang", language.detect(text, metadata(tracker), tracker.get_slot("lang"))),
-            SlotSet("script", script),
-        ]
 
 
 # what the shopper asked about a store → the reply that answers it from the store's own data

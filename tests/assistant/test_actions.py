@@ -16,7 +16,6 @@ import requests
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import booking_actions, coupon_actions, repair_actions, stock_actions, support_actions
-from actions.language import detect
 from actions.timeparse import parse
 
 from . import stack
@@ -26,17 +25,6 @@ from .replies import buttons, cards, chat_cards, response_text, responses, said
 
 def slots_of(events) -> dict:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-
-
-def test_language_follows_the_message_or_the_widget():
-    assert detect("静安店几点关门") == "zh"
-    assert detect("is the Oslo sofa in stock") == "en"
-    assert detect("5678", previous="en") == "en"
-    assert detect("hello", {"locale": "zh-CN"}) == "en"  # English typed on a Chinese page gets English
-    assert detect("你好", {"lang": "en", "channel": "web"}) == "zh"
-    assert detect("88", {"lang": "en", "channel": "web"}) == "en"  # no script: the page's language
-    assert detect("88", {"lang": "en"}, previous="zh") == "zh"  # ... unless the conversation has one
-    assert detect('/claim_coupon{"coupon_code": "NEW50"}', previous="zh") == "zh"  # a button, not English
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,11 @@ import re
 import pytest
 import requests
 from components.entity_spans import tidy
+from components.language_policy import LanguagePolicy, language_events
 from components.opencc_normalizer import normalize
-from rasa.shared.core.events import SlotSet
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 from rasa_sdk.executor import CollectingDispatcher
@@ -98,13 +101,41 @@ def test_the_stores_own_messages_come_back_in_the_shoppers_script():
     assert render("utter_store_says", "en", "hant", message="That time has passed.")["text"] == "That time has passed."
 
 
+def said_by(text: str, written: str | None = None, metadata: dict | None = None, **slots) -> DialogueStateTracker:
+    """A conversation whose latest message is ``text``, in the script ``written`` as the NLU's OpenCC step
+    marks it, with ``slots`` set before."""
+    parse = {"intent": {"name": "greet"}, "entities": [], **({"script": written} if written else {})}
+    events = [SlotSet(name, value) for name, value in slots.items()]
+    events.append(UserUttered(text, parse_data=parse, metadata=metadata or {}))
+    return DialogueStateTracker.from_events("shopper", events, slots=domain().slots)
+
+
+def slots_set(tracker: DialogueStateTracker) -> dict:
+    return {event.key: event.value for event in language_events(tracker)}
+
+
 def test_the_script_follows_the_shopper():
-    detect = support_actions.DetectLanguage()
-    hant = tracker(text="请问静安店还有豆沙红吗")
-    hant.latest_message["script"] = "hant"  # set by the NLU's OpenCC step
-    assert {"event": "slot", "timestamp": None, "name": "script", "value": "hant"} in run(detect, hant)[1]
-    no_chinese = tracker(text="88", slots={"script": "hant"})
-    assert {"event": "slot", "timestamp": None, "name": "script", "value": "hant"} in run(detect, no_chinese)[1]
+    assert slots_set(said_by("請問靜安店還有豆沙紅嗎", "hant")) == {"lang": "zh", "script": "hant"}
+    assert slots_set(said_by("88", lang="zh", script="hant")) == {}  # no Chinese: keeps writing 繁體
+    assert slots_set(said_by("静安店几点关门", "hans", lang="zh", script="hant")) == {"script": "hans"}
+
+
+def test_the_language_follows_the_message_then_the_conversation_then_the_page():
+    assert slots_set(said_by("is the Oslo sofa in stock", metadata={"lang": "zh"})) == {"lang": "en"}
+    assert slots_set(said_by("88", metadata={"lang": "en", "channel": "web"})) == {"lang": "en"}
+    assert slots_set(said_by("88", metadata={"lang": "en"}, lang="zh")) == {}  # the conversation's own
+    assert slots_set(said_by("5678", metadata={"locale": "en-US"})) == {"lang": "en"}  # a widget's locale
+    assert slots_set(said_by('/claim_coupon{"coupon_code": "NEW50"}', lang="en")) == {}  # a button, not English
+    assert slots_set(said_by("你好", "hans", metadata={"lang": "en"}, lang="en")) == {"lang": "zh", "script": "hans"}
+
+
+def test_the_language_policy_predicts_no_action_but_sets_the_language():
+    policy = LanguagePolicy.create(
+        LanguagePolicy.get_default_config(), None, Resource("language"), ExecutionContext(GraphSchema({}))
+    )
+    prediction = policy.predict_action_probabilities(said_by("請問靜安店還有豆沙紅嗎", "hant"), domain())
+    assert max(prediction.probabilities) == 0.0 and prediction.policy_priority == 0
+    assert {(event.key, event.value) for event in prediction.events} == {("lang", "zh"), ("script", "hant")}
 
 
 @pytest.mark.parametrize(
