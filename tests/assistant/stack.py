@@ -244,6 +244,10 @@ def web_app(folder: Path, assistant: AssistantAddress | None = None) -> Iterator
         "1",
         "--worker-connections",
         "1000",
+        # production's keep-alive (gunicorn's default 2 s closed a shopper's connection while its
+        # client, waiting on Rasa under load, was about to reuse it: resets in bench/chat_bench.py)
+        "--keep-alive",
+        "5",
         "tests.assistant.outbox_app:create_app()",
     ]
     with running([Server(server, ROOT, env, f"{base}/stores", 60, folder / "webapp.log")]):
