@@ -229,25 +229,19 @@ def web_app(folder: Path, assistant: AssistantAddress | None = None) -> Iterator
     )
     subprocess.run([str(APP_PYTHON), "-c", ADD_ADVISORS], cwd=ROOT, env=env, check=True, capture_output=True)
     base = f"http://{HOST}:{port}/api/v1"
-    # one worker: the SMS outbox that sign_in() reads lives in its memory. gevent, as in production
-    # (webapp/gunicorn.conf.py): with a few threads, chats waiting on Rasa held every thread while
-    # Rasa's actions waited for the API, until a timeout
+    # production's settings (webapp/gunicorn.conf.py: gevent, keep-alive; a keep-alive shorter than a
+    # slow turn reset shoppers' reused connections in bench/chat_bench.py), with one worker: the SMS
+    # outbox that sign_in() reads lives in its memory
     server = [
         str(APP_PYTHON),
         "-m",
         "gunicorn",
+        "--config",
+        str(ROOT / "webapp" / "gunicorn.conf.py"),
         "--bind",
         f"{HOST}:{port}",
-        "--worker-class",
-        "gevent",
         "--workers",
         "1",
-        "--worker-connections",
-        "1000",
-        # production's keep-alive (gunicorn's default 2 s closed a shopper's connection while its
-        # client, waiting on Rasa under load, was about to reuse it: resets in bench/chat_bench.py)
-        "--keep-alive",
-        "5",
         "tests.assistant.outbox_app:create_app()",
     ]
     with running([Server(server, ROOT, env, f"{base}/stores", 60, folder / "webapp.log")]):
