@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 
 SPEC: dict = {
-    "version": 1,
+    "version": 2,
     # Face Mesh landmark indices (478-point mesh with refined lips and iris)
     "regions": {
         "lips_outer": [61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 409, 270, 269, 267, 0, 37, 39, 40, 185],
@@ -30,6 +30,9 @@ SPEC: dict = {
         "right_cheek": [117, 118, 50, 205, 187, 123],
         "left_cheek": [346, 347, 280, 425, 411, 352],
         "forehead": [107, 108, 151, 337, 336, 9],
+        # the face's silhouette, clockwise from the top of the forehead (foundation's outline)
+        "face_oval": [10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377,
+                      152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109],
         # cheek-to-cheek: the face width every size and feather is a fraction of
         "face_width": [234, 454],
     },
@@ -40,6 +43,9 @@ SPEC: dict = {
         "liner": {"sigma": 0.004},
         "brow": {"sigma": 0.008},
         "cheek": {"sigma": 0.05},
+        "foundation": {"sigma": 0.03, "cut": 0.006},  # ``cut``: the soft margin kept off eyes, brows, lips
+        "concealer": {"sigma": 0.02},
+        "mascara": {"sigma": 0.0},  # anti-aliased strokes are soft enough
     },
     # an open mouth's lower lip: lip-coloured pixels just inside the landmark opening are lip too
     "lip_edge": {
@@ -57,11 +63,33 @@ SPEC: dict = {
         "liner": {"thickness": [0.03, 0.09], "wing": {"length": 0.3, "lift": 0.45, "norm": 1.1}},
         # blush ellipse: half-axes, a point every ``step_deg``; its wide feather at 1/``scale`` size
         "cheek": {"axes": [0.11, 0.075], "step_deg": 10, "scale": 4},
+        # foundation: the face oval pulled ``inset`` of the face width towards its centre, its
+        # forehead kept to ``forehead`` of the height above the brows (off the hairline), at 1/``scale``
+        "foundation": {"inset": 0.05, "forehead": 0.6, "scale": 2},
+        # concealer: a crescent below each lower lid, ``depth`` eye widths deep at its middle
+        "concealer": {"depth": 0.35, "scale": 2},
+        # mascara: ``count`` lashes from the upper lash line (corners left out), up to ``length`` eye
+        # widths long and ``thickness`` wide at the root, fanning out by ``curl`` towards the outer corner
+        "mascara": {
+            "styles": {
+                "natural": {"count": 12, "length": 0.16, "thickness": 0.03, "curl": 0.35},
+                "volume": {"count": 20, "length": 0.18, "thickness": 0.05, "curl": 0.35},
+                "length": {"count": 14, "length": 0.26, "thickness": 0.03, "curl": 0.45},
+            },
+        },
     },
+    # skin smoothing (frequency separation on the foundation's skin region): the band between
+    # ``fine`` and ``coarse`` sigmas (fractions of the face width) is blotches and uneven tone and is
+    # taken out, clipped at ``edge`` levels so real edges stay; finer detail (pores) and broader
+    # shading stay as they were
+    "smoothing": {"fine": 0.006, "coarse": 0.03, "edge": 10.0},
     # how much of the shade a full-intensity product lays down
-    "opacity": {"lip": 0.9, "eye": 0.55, "liner": 0.95, "cheek": 0.4, "brow": 0.5},
+    "opacity": {
+        "lip": 0.9, "eye": 0.55, "liner": 0.95, "cheek": 0.4, "brow": 0.5,
+        "foundation": 0.55, "concealer": 0.6, "mascara": 0.9,
+    },
     # painting order: base layers first, lips last
-    "order": ["brow", "eye", "liner", "cheek", "lip"],
+    "order": ["foundation", "concealer", "brow", "eye", "liner", "mascara", "cheek", "lip"],
     # colour transfer in OpenCV 8-bit Lab (L, a, b each 0..255, a/b centred on 128):
     # L' = L + lightness_shift·(L_shade − L̄); ab' = ab_shade + chroma_keep·(ab − āb̄)
     "transfer": {"lightness_shift": 0.8, "chroma_keep": 0.35},

@@ -18,8 +18,9 @@ import numpy as np
 from . import masks
 from .face import Face
 from .look_spec import SPEC
+from .retouch import smooth_skin
 
-PRODUCT_TYPES = ("lip", "eye", "cheek", "brow", "liner")
+PRODUCT_TYPES = ("lip", "eye", "cheek", "brow", "liner", "foundation", "concealer", "mascara")
 FINISHES = tuple(SPEC["finishes"])
 # opacity, order, transfer and finish numbers come from the spec the browser renderer also reads
 OPACITY: dict[str, float] = SPEC["opacity"]
@@ -39,10 +40,13 @@ class Application:
     finish: str = "satin"
     intensity: float = 1.0
     wing: bool = False  # eyeliner only
+    lashes: str = "natural"  # mascara only: one of the spec's lash styles
 
     def __post_init__(self) -> None:
         if self.product_type not in PRODUCT_TYPES:
             raise ValueError(f"product_type must be one of {PRODUCT_TYPES}")
+        if self.lashes not in masks.MASCARA_STYLES:
+            raise ValueError(f"lashes must be one of {masks.MASCARA_STYLES}")
         if self.finish not in FINISHES:
             raise ValueError(f"finish must be one of {FINISHES}")
         if not 0.0 <= self.intensity <= 1.0:
@@ -66,6 +70,9 @@ MASKS: dict[str, Callable[[Face, np.ndarray, Application], list[masks.Mask]]] = 
     "liner": lambda face, image, app: masks.eyeliner(face, image.shape, wing=app.wing),
     "cheek": lambda face, image, app: masks.blush(face, image.shape),
     "brow": lambda face, image, app: masks.brows(face, image.shape),
+    "foundation": lambda face, image, app: masks.foundation(face, image.shape),
+    "concealer": lambda face, image, app: masks.concealer(face, image.shape),
+    "mascara": lambda face, image, app: masks.mascara(face, image.shape, app.lashes),
 }
 
 
@@ -123,11 +130,15 @@ def _paint(image: np.ndarray, mask: masks.Mask, application: Application) -> Non
     cv2.copyTo(made_up, inside.view(np.uint8), region)  # into the frame's own pixels, 30x np.copyto's speed
 
 
-def render_look(image: np.ndarray, faces: Sequence[Face], look: Sequence[Application]) -> np.ndarray:
-    """A made-up copy of ``image``: every product of ``look`` on every face."""
+def render_look(
+    image: np.ndarray, faces: Sequence[Face], look: Sequence[Application], smoothing: float = 0.0
+) -> np.ndarray:
+    """A made-up copy of ``image``: skin smoothed by ``smoothing`` (0..1), then every product of
+    ``look`` on every face."""
     out = image.copy()
     ordered = sorted(look, key=lambda a: ORDER.index(a.product_type))
     for face in faces:
+        smooth_skin(out, face, smoothing)
         for application in ordered:
             apply(out, face, application)
     return out

@@ -219,3 +219,106 @@ def blush(face: Face, frame_shape: tuple[int, ...], size: float = 1.0) -> list[M
         ellipse = ellipse.astype(np.float32)
         found.append(_build(frame_shape, ellipse, sigma, _soft(ellipse, shape["scale"])))
     return [m for m in found if m]
+
+
+def _mapped_polygons(shape, origin, sigma, scale, keep: list[np.ndarray], cut: list[np.ndarray], cut_sigma: float):
+    """``keep`` feathered by ``sigma`` minus ``cut`` grown by a soft ``cut_sigma`` margin, at 1/``scale``."""
+    small = (max(shape[0] // scale, 1), max(shape[1] // scale, 1))
+    at = origin / scale
+    alpha = _feathered(_fill(small, at, [p / scale for p in keep]), sigma / scale)
+    if cut:
+        # twice the blurred cut, clipped: the whole cut region at zero and a soft margin around it
+        hole = _feathered(_fill(small, at, [p / scale for p in cut]), cut_sigma / scale)
+        alpha *= 1 - np.minimum(2 * hole, 1)
+    return cv2.resize(alpha, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR) if scale > 1 else alpha
+
+
+def skin_outline(face: Face) -> np.ndarray:
+    """The face oval pulled in from the jaw and kept off the hairline: where foundation may go."""
+    shape = _SHAPES["foundation"]
+    oval = face.points[R.FACE_OVAL]
+    centre = oval.mean(axis=0)
+    oval = oval + shape["inset"] * face.width * (centre - oval) / np.linalg.norm(centre - oval, axis=1)[:, None]
+    brow_line = float(face.points[R.RIGHT_BROW_UPPER + R.LEFT_BROW_UPPER][:, 1].mean())
+    above = oval[:, 1] < brow_line
+    oval[above, 1] = brow_line - shape["forehead"] * (brow_line - oval[above, 1])
+    return oval.astype(np.float32)
+
+
+def foundation(face: Face, frame_shape: tuple[int, ...]) -> list[Mask]:
+    """The skin of the face, evenly: the outline feathered, eyes, brows and lips left bare."""
+    feather = _FEATHER["foundation"]
+    sigma, cut_sigma = feather["sigma"] * face.width, feather["cut"] * face.width
+    outline = skin_outline(face)
+    bare = [_eye_opening(face, upper, lower) for upper, lower, _brow in R.EYES]
+    bare += [np.concatenate([face.points[top], face.points[bottom][::-1]]) for top, bottom in R.BROWS]
+    bare.append(face.points[R.LIPS_OUTER])
+
+    def draw(shape: tuple[int, int], origin: np.ndarray, sigma: float) -> np.ndarray:
+        return _mapped_polygons(shape, origin, sigma, _SHAPES["foundation"]["scale"], [outline], bare, cut_sigma)
+
+    mask = _build(frame_shape, outline, sigma, draw)
+    return [mask] if mask else []
+
+
+def concealer(face: Face, frame_shape: tuple[int, ...]) -> list[Mask]:
+    """A crescent under each eye, deepest at its middle, the eye itself left bare."""
+    sigma = _FEATHER["concealer"]["sigma"] * face.width
+    depth = _SHAPES["concealer"]["depth"]
+    found = []
+    for upper, lower, _brow in R.EYES:
+        lid = face.points[lower]
+        eye_width = float(np.linalg.norm(lid[-1] - lid[0]))
+        bulge = np.sin(np.linspace(0, np.pi, len(lid)))[:, None]  # zero at the corners
+        crescent = np.concatenate([lid, (lid + [0.0, depth * eye_width] * bulge)[::-1]]).astype(np.float32)
+        opening = _eye_opening(face, upper, lower)
+
+        def draw(shape, origin, sigma, crescent=crescent, opening=opening):
+            return _mapped_polygons(shape, origin, sigma, _SHAPES["concealer"]["scale"], [crescent], [opening], 0.0)
+
+        found.append(_build(frame_shape, crescent, sigma, draw))
+    return [m for m in found if m]
+
+
+MASCARA_STYLES: tuple[str, ...] = tuple(_SHAPES["mascara"]["styles"])
+
+
+def lash_strokes(face: Face, style: str = "natural") -> list[np.ndarray]:
+    """Every lash of both upper lids for this ``style``: tapered polygons fanning out from the
+    lash line, longer and leaning further out towards the outer corner."""
+    lash = _SHAPES["mascara"]["styles"][style]
+    strokes = []
+    for upper, lower, _brow in R.EYES:
+        lid = face.points[upper]
+        eye_width = float(np.linalg.norm(lid[-1] - lid[0]))
+        along = (lid[-1] - lid[0]) / max(eye_width, 1e-6)  # inner → outer corner
+        up = np.array([along[1], -along[0]])
+        if np.dot(up, face.points[lower].mean(axis=0) - lid.mean(axis=0)) > 0:
+            up = -up  # away from the eye, whichever way the head rolls
+        width = lash["thickness"] * eye_width
+        for k, root in enumerate(_resample(lid, lash["count"] + 2)[1:-1]):
+            t = (k + 1) / (lash["count"] + 1)  # 0 at the inner corner, 1 at the outer
+            length = lash["length"] * eye_width * (0.6 + 0.6 * t)
+            lean = lash["curl"] * (2 * t - 0.4)  # inner lashes stand up, outer ones fan out
+            direction = up + along * lean
+            direction /= np.linalg.norm(direction)
+            side = np.array([direction[1], -direction[0]])
+            spine = [root, root + direction * 0.55 * length + up * 0.1 * length, root + direction * length]
+            half = [width / 2, width / 3, width / 10]  # thinner towards the tip
+            left = [p + side * h for p, h in zip(spine, half)]
+            right = [p - side * h for p, h in zip(spine, half)]
+            strokes.append(np.array(left + right[::-1], np.float32))
+    return strokes
+
+
+def mascara(face: Face, frame_shape: tuple[int, ...], style: str = "natural") -> list[Mask]:
+    """Lashes from the upper lash lines (``lash_strokes``), filled anti-aliased."""
+    sigma = _FEATHER["mascara"]["sigma"] * face.width
+    strokes = lash_strokes(face, style)
+    mask = _build(
+        frame_shape,
+        np.concatenate(strokes),
+        sigma,
+        lambda shape, origin, sigma: _feathered(_fill(shape, origin, strokes), sigma),
+    )
+    return [mask] if mask else []

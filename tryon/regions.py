@@ -23,6 +23,7 @@ LEFT_BROW_LOWER: list[int] = _R["left_brow_lower"]
 RIGHT_CHEEK: list[int] = _R["right_cheek"]
 LEFT_CHEEK: list[int] = _R["left_cheek"]
 FOREHEAD: list[int] = _R["forehead"]
+FACE_OVAL: list[int] = _R["face_oval"]
 
 EYES = (
     (RIGHT_EYE_UPPER, RIGHT_EYE_LOWER, RIGHT_BROW_LOWER),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from skimage.color import deltaE_ciede2000
 
 from . import masks
 from . import regions as R
@@ -116,17 +117,25 @@ def _lab_star(color_hex: str) -> tuple[float, float, float]:
     return float(lab[0]) * 100 / 255, float(lab[1]) - 128, float(lab[2]) - 128
 
 
+# base makeup matches the skin itself (foundation) or sits a little lighter to brighten (concealer), in L*
+_BASE_LIFT = {"foundation": 0.0, "concealer": 5.0}
+
+
+def _score(tone: SkinTone, shade: Shade) -> float:
+    lightness, a, b = _lab_star(shade.color_hex)
+    if shade.product_type in _BASE_LIFT:  # CIEDE2000 to the skin, so the base disappears into it
+        skin = np.array([tone.lightness + _BASE_LIFT[shade.product_type], tone.a, tone.b])
+        return float(deltaE_ciede2000(skin, np.array([lightness, a, b]))) / 10
+    # colour: the undertone's hue first; deeper skins carry deeper shades, a fixed step darker
+    hue = math.degrees(math.atan2(b, a))
+    return abs(hue - _PREFERRED_HUE[tone.undertone]) / 10 + abs(lightness - max(tone.lightness - 22, 20)) / 20
+
+
 def recommend(tone: SkinTone, shades: Iterable[Shade], per_type: int = 3) -> dict[str, list[dict]]:
-    """The best ``per_type`` shades per product type, each with a short reason in zh and en."""
-    preferred_hue = _PREFERRED_HUE[tone.undertone]
-    # deeper skins carry deeper shades: aim a fixed step darker than the skin
-    preferred_lightness = max(tone.lightness - 22, 20)
+    """The best ``per_type`` shades per product type, best first, with their scores."""
     scored: dict[str, list[tuple[float, Shade]]] = {}
     for shade in shades:
-        lightness, a, b = _lab_star(shade.color_hex)
-        hue = math.degrees(math.atan2(b, a))
-        score = abs(hue - preferred_hue) / 10 + abs(lightness - preferred_lightness) / 20  # undertone first
-        scored.setdefault(shade.product_type, []).append((score, shade))
+        scored.setdefault(shade.product_type, []).append((_score(tone, shade), shade))
     return {
         kind: [
             {
