@@ -31,7 +31,6 @@ SPEC: dict = {
         "left_cheek": [346, 347, 280, 425, 411, 352],
         "forehead": [107, 108, 151, 337, 336, 9],
         # the face's silhouette, clockwise from the top of the forehead (foundation's outline)
-        # fmt: off
         "face_oval": [
             10,
             338,
@@ -70,7 +69,6 @@ SPEC: dict = {
             67,
             109,
         ],
-        # fmt: on
         # cheek-to-cheek: the face width every size and feather is a fraction of
         "face_width": [234, 454],
     },
