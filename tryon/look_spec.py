@@ -101,7 +101,7 @@ SPEC: dict = {
         "cheek": {"axes": [0.11, 0.075], "step_deg": 10, "scale": 4},
         # foundation: the face oval pulled ``inset`` of the face width towards its centre, its
         # forehead kept to ``forehead`` of the height above the brows (off the hairline), at 1/``scale``
-        "foundation": {"inset": 0.05, "forehead": 0.6, "scale": 2},
+        "foundation": {"inset": 0.05, "forehead": 0.9, "scale": 2},
         # concealer: a crescent below each lower lid, ``depth`` eye widths deep at its middle
         "concealer": {"depth": 0.35, "scale": 2},
         # mascara: ``count`` lashes from the upper lash line (corners left out), up to ``length`` eye
@@ -126,7 +126,7 @@ SPEC: dict = {
         "liner": 0.95,
         "cheek": 0.4,
         "brow": 0.5,
-        "foundation": 0.55,
+        "foundation": 0.65,
         "concealer": 0.6,
         "mascara": 0.9,
     },

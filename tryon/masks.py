@@ -221,16 +221,18 @@ def blush(face: Face, frame_shape: tuple[int, ...], size: float = 1.0) -> list[M
     return [m for m in found if m]
 
 
-def _mapped_polygons(shape, origin, sigma, scale, keep: list[np.ndarray], cut: list[np.ndarray], cut_sigma: float):
-    """``keep`` feathered by ``sigma`` minus ``cut`` grown by a soft ``cut_sigma`` margin, at 1/``scale``."""
+def _keep_minus_cut(shape, origin, sigma, scale, keep: list[np.ndarray], cut: list[np.ndarray], cut_sigma: float):
+    """``keep`` feathered by ``sigma`` (worked out at 1/``scale``, it is wide) minus ``cut`` grown by a
+    soft ``cut_sigma`` margin at full size, since eye openings are only a few pixels tall."""
     small = (max(shape[0] // scale, 1), max(shape[1] // scale, 1))
-    at = origin / scale
-    alpha = _feathered(_fill(small, at, [p / scale for p in keep]), sigma / scale)
-    if cut:
-        # twice the blurred cut, clipped: the whole cut region at zero and a soft margin around it
-        hole = _feathered(_fill(small, at, [p / scale for p in cut]), cut_sigma / scale)
-        alpha *= 1 - np.minimum(2 * hole, 1)
-    return cv2.resize(alpha, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR) if scale > 1 else alpha
+    alpha = _feathered(_fill(small, origin / scale, [p / scale for p in keep]), sigma / scale)
+    if scale > 1:
+        alpha = cv2.resize(alpha, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
+    # the cut itself at zero and a soft margin around it (twice its blur, clipped)
+    filled = _fill(shape, origin, cut)
+    hole = np.maximum(filled.astype(np.float32) / 255, np.minimum(2 * _feathered(filled, cut_sigma), 1))
+    alpha *= 1 - hole
+    return alpha
 
 
 def skin_outline(face: Face) -> np.ndarray:
@@ -255,7 +257,7 @@ def foundation(face: Face, frame_shape: tuple[int, ...]) -> list[Mask]:
     bare.append(face.points[R.LIPS_OUTER])
 
     def draw(shape: tuple[int, int], origin: np.ndarray, sigma: float) -> np.ndarray:
-        return _mapped_polygons(shape, origin, sigma, _SHAPES["foundation"]["scale"], [outline], bare, cut_sigma)
+        return _keep_minus_cut(shape, origin, sigma, _SHAPES["foundation"]["scale"], [outline], bare, cut_sigma)
 
     mask = _build(frame_shape, outline, sigma, draw)
     return [mask] if mask else []
@@ -274,7 +276,7 @@ def concealer(face: Face, frame_shape: tuple[int, ...]) -> list[Mask]:
         opening = _eye_opening(face, upper, lower)
 
         def draw(shape, origin, sigma, crescent=crescent, opening=opening):
-            return _mapped_polygons(shape, origin, sigma, _SHAPES["concealer"]["scale"], [crescent], [opening], 0.0)
+            return _keep_minus_cut(shape, origin, sigma, _SHAPES["concealer"]["scale"], [crescent], [opening], 0.0)
 
         found.append(_build(frame_shape, crescent, sigma, draw))
     return [m for m in found if m]
@@ -315,10 +317,12 @@ def mascara(face: Face, frame_shape: tuple[int, ...], style: str = "natural") ->
     """Lashes from the upper lash lines (``lash_strokes``), filled anti-aliased."""
     sigma = _FEATHER["mascara"]["sigma"] * face.width
     strokes = lash_strokes(face, style)
-    mask = _build(
-        frame_shape,
-        np.concatenate(strokes),
-        sigma,
-        lambda shape, origin, sigma: _feathered(_fill(shape, origin, strokes), sigma),
-    )
+    openings = [_eye_opening(face, upper, lower) for upper, lower, _brow in R.EYES]
+
+    def draw(shape: tuple[int, int], origin: np.ndarray, sigma: float) -> np.ndarray:
+        return _feathered(_fill(shape, origin, strokes), sigma) * (
+            1 - _fill(shape, origin, openings).astype(np.float32) / 255
+        )
+
+    mask = _build(frame_shape, np.concatenate(strokes), sigma, draw)
     return [mask] if mask else []

@@ -55,3 +55,30 @@ def test_recommendations_rank_by_undertone_and_depth(frame, face):
     deep = recommend(replace(tone, undertone="cool", lightness=40.0), SHADES, per_type=4)
     assert _ranks(deep)[0] == "LIP-B"  # deeper skin, deeper shade
     assert len(recommend(tone, SHADES)["lip"]) == 3 and set(warm) == {"lip", "cheek"}
+
+
+BASES = [
+    Shade("FDN-LIGHT", "foundation", "#F1D3BF"),
+    Shade("FDN-MEDIUM", "foundation", "#D9A782"),
+    Shade("FDN-DEEP", "foundation", "#8D5A3C"),
+    Shade("CON-LIGHT", "concealer", "#F4DCC8"),
+    Shade("CON-DEEP", "concealer", "#9A6444"),
+]
+
+
+def _lab_of(color_hex):
+    bgr = np.array([[[int(color_hex[i : i + 2], 16) for i in (5, 3, 1)]]], np.uint8)
+    return cv2.cvtColor(bgr.astype(np.float32) / 255, cv2.COLOR_BGR2LAB)[0, 0]
+
+
+def test_foundation_is_the_shade_closest_to_the_skin_and_concealer_a_touch_lighter(frame, face):
+    tone = analyse_skin(frame, face)
+    for shade in ("#D9A782", "#8D5A3C"):  # a medium and a deep skin read off these very colours
+        lightness, a, b = _lab_of(shade)
+        skin = replace(tone, lightness=float(lightness), a=float(a), b=float(b))
+        picked = recommend(skin, BASES)
+        assert picked["foundation"][0]["color_hex"] == shade
+        assert picked["foundation"][0]["score"] < picked["foundation"][1]["score"]
+    lightness, a, b = _lab_of("#D9A782")
+    medium = recommend(replace(tone, lightness=float(lightness) + 4, a=float(a), b=float(b)), BASES)
+    assert medium["concealer"][0]["sku"] == "CON-LIGHT"  # brighter than the skin, never darker
