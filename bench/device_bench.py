@@ -1,8 +1,10 @@
 """On-device makeup try-on in headless Chromium: frames per second and page weight.
 
 Prints the live page's frame rate in on-device mode (face mesh + the look, WebGL on SwiftShader
-here, no GPU) with a fake camera at 640x480, the same for the 2D canvas renderer on a still
-photo, and the bytes the /makeup page loads in on-device mode against server-stream mode.
+here, no GPU) with a fake camera at 640x480, the same for WebGL and the 2D canvas renderer on a
+still photo (lips alone, and a full look: every product type, foundation, concealer and mascara
+included, on smoothed skin), and the bytes the /makeup page loads in on-device mode against
+server-stream mode.
 
     .venv/bin/python bench/device_bench.py [--frames 30]
 """
@@ -27,14 +29,26 @@ from tests.conftest import _migrate_and_seed  # noqa: E402
 from tests.tryon.conftest import face_frame  # noqa: E402
 from webapp import create_app  # noqa: E402
 
-STILL_FPS = """async ([png, renderer, count]) => {
+STILL_FPS = """async ([png, renderer, count, look, smoothing]) => {
     const image = new Image();
     image.src = png;
     await image.decode();
     const device = await window.StoreLensDevice.create({ canvas: document.createElement("canvas"), renderer });
-    const look = [{ product_type: "lip", color_hex: "#b0203a", finish: "satin", intensity: 1 }];
-    return [device.renderer, await window.StoreLensDevice.measure(device, image, look, count, 60000)];
+    return [device.renderer, await window.StoreLensDevice.measure(device, image, look, count, 60000, smoothing)];
 }"""
+LIPS = [{"product_type": "lip", "color_hex": "#b0203a", "finish": "satin", "intensity": 1}]
+# every product type, base makeup and lashes included, on smoothed skin
+FULL_LOOK = [
+    {"product_type": "foundation", "color_hex": "#d8a98c", "finish": "satin", "intensity": 1},
+    {"product_type": "concealer", "color_hex": "#e6bda0", "finish": "satin", "intensity": 1},
+    {"product_type": "brow", "color_hex": "#5b4334", "finish": "matte", "intensity": 1},
+    {"product_type": "eye", "color_hex": "#6b3f5a", "finish": "shimmer", "intensity": 1},
+    {"product_type": "liner", "color_hex": "#151214", "finish": "matte", "intensity": 1, "wing": True},
+    {"product_type": "mascara", "color_hex": "#1a1416", "finish": "matte", "intensity": 1, "lashes": "volume"},
+    {"product_type": "cheek", "color_hex": "#f2a38a", "finish": "satin", "intensity": 1},
+    *LIPS,
+]
+STILL_LOOKS = [("lips", LIPS, 0), ("full look + smoothing 0.6", FULL_LOOK, 0.6)]
 
 
 def live_page(browser, base: str, mode: str, frames: int) -> tuple[float, int, int]:
@@ -84,9 +98,10 @@ def main() -> None:
             page = browser.new_page()
             page.goto(f"{base}/makeup?live=server")
             png = "data:image/png;base64," + base64.b64encode(cv2.imencode(".png", face_frame())[1]).decode()
-            for renderer in ("auto", "2d"):
-                kind, fps = page.evaluate(STILL_FPS, [png, renderer, frames])
-                print(f"still 640x480, face mesh + lips, {kind:5s}: {fps:5.1f} fps")
+            for what, look, smoothing in STILL_LOOKS:
+                for renderer in ("auto", "2d"):
+                    kind, fps = page.evaluate(STILL_FPS, [png, renderer, frames, look, smoothing])
+                    print(f"still 640x480, face mesh + {what}, {kind:5s}: {fps:5.1f} fps")
             browser.close()
         app.extensions["store_db"].dispose()
 

@@ -324,9 +324,10 @@ def mascara(face: Face, frame_shape: tuple[int, ...], style: str = "natural") ->
     openings = [_eye_opening(face, upper, lower) for upper, lower, _brow in R.EYES]
 
     def draw(shape: tuple[int, int], origin: np.ndarray, sigma: float) -> np.ndarray:
-        return _feathered(_fill(shape, origin, strokes), sigma) * (
-            1 - _fill(shape, origin, openings).astype(np.float32) / 255
-        )
+        lashes = np.zeros(shape, np.uint8)
+        for stroke in strokes:  # one at a time: filled together, crossing lashes would cancel out (even-odd)
+            _fill(shape, origin, [stroke], into=lashes)
+        return _feathered(lashes, sigma) * (1 - _fill(shape, origin, openings).astype(np.float32) / 255)
 
     mask = _build(frame_shape, np.concatenate(strokes), sigma, draw)
     return [mask] if mask else []

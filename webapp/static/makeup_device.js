@@ -64,59 +64,77 @@
   function gaussian(alpha, w, h, sigma) {
     const size = Math.round(sigma * 8 + 1) | 1, half = (size - 1) / 2;
     const kernel = Array.from({ length: size }, (_, i) => Math.exp(-((i - half) ** 2) / (2 * sigma * sigma)));
-    const sum = kernel.reduce((a, b) => a + b, 0);
-    kernel.forEach((_, i) => { kernel[i] /= sum; });
+    const total = kernel.reduce((a, b) => a + b, 0);
+    kernel.forEach((_, i) => { kernel[i] /= total; });
     const reflect = (i, n) => { if (n === 1) return 0; while (i < 0 || i >= n) i = i < 0 ? -i : 2 * n - 2 - i; return i; };
-    const pass = (src, stride, step, count, lines) => {
-      const out = new Float32Array(src.length);
-      for (let line = 0; line < lines; line++) {
-        const base = line * stride;
-        for (let i = 0; i < count; i++) {
-          let acc = 0;
-          for (let k = 0; k < size; k++) acc += kernel[k] * src[base + reflect(i + k - half, count) * step];
-          out[base + i * step] = acc;
-        }
+    const across = new Float32Array(alpha.length), out = new Float32Array(alpha.length), acc = new Float64Array(w);
+    for (let y = 0; y < h; y++) {
+      const base = y * w;
+      for (let x = 0; x < w; x++) {
+        let sum = 0;
+        if (x >= half && x + half < w) for (let k = 0, j = base + x - half; k < size; k++, j++) sum += kernel[k] * alpha[j];
+        else for (let k = 0; k < size; k++) sum += kernel[k] * alpha[base + reflect(x + k - half, w)];
+        across[base + x] = sum;
       }
-      return out;
-    };
-    return pass(pass(alpha, w, 1, w, h), 1, w, h, w);
+    }
+    // down the columns a whole row at a time, so memory is read in order (skin smoothing blurs big boxes)
+    for (let y = 0; y < h; y++) {
+      acc.fill(0);
+      for (let k = 0; k < size; k++) {
+        const weight = kernel[k], row = reflect(y + k - half, h) * w;
+        for (let x = 0; x < w; x++) acc[x] += weight * across[row + x];
+      }
+      out.set(acc, y * w);
+    }
+    return out;
   }
   function alphaOf(ctx, w, h) {
     const data = ctx.getImageData(0, 0, w, h).data, out = new Float32Array(w * h);
     for (let i = 0; i < out.length; i++) out[i] = data[i * 4 + 3] / 255;
     return out;
   }
-  // A feathered mask {x, y, w, h, alpha} of ``polygon`` minus the hard ``cut`` (mouth or eye opening).
-  function buildMask(frameW, frameH, polygon, sigma, cut, scale = 1) {
+  // A feathered mask {x, y, w, h, alpha} of ``polys`` minus the hard ``cuts`` (mouth or eye openings).
+  function buildMask(frameW, frameH, polys, sigma, cuts = null, scale = 1) {
     const pad = 3 * sigma + 2;
-    const xs = polygon.map((p) => p[0]), ys = polygon.map((p) => p[1]);
+    const all = polys.flat(), xs = all.map((p) => p[0]), ys = all.map((p) => p[1]);
     const x0 = Math.max(Math.floor(Math.min(...xs) - pad), 0), y0 = Math.max(Math.floor(Math.min(...ys) - pad), 0);
     const x1 = Math.min(Math.ceil(Math.max(...xs) + pad), frameW), y1 = Math.min(Math.ceil(Math.max(...ys) + pad), frameH);
     const w = x1 - x0, h = y1 - y0;
     if (w < 2 || h < 2) return null;
-    if (scale > 1) return { x: x0, y: y0, w, h, alpha: softMask(polygon, x0, y0, w, h, sigma, scale) };
-    maskCanvas.width = w;
-    maskCanvas.height = h;
-    maskCtx.fillStyle = "#fff";
-    fillPolys(maskCtx, [polygon], x0, y0);
-    const filled = alphaOf(maskCtx, w, h), alpha = sigma > 0.3 ? gaussian(filled, w, h, sigma) : filled;
-    if (cut) {
-      maskCtx.clearRect(0, 0, w, h);
-      fillPolys(maskCtx, [cut], x0, y0);
-      const hard = alphaOf(maskCtx, w, h);
+    if (scale > 1) return { x: x0, y: y0, w, h, alpha: softMask(polys, x0, y0, w, h, sigma, scale) };
+    const alpha = feathered(filledAlpha(polys, x0, y0, w, h), w, h, sigma);
+    if (cuts) {
+      const hard = filledAlpha(cuts, x0, y0, w, h);
       for (let i = 0; i < alpha.length; i++) alpha[i] *= 1 - hard[i];
       return { x: x0, y: y0, w, h, alpha, cut: hard };
     }
     return { x: x0, y: y0, w, h, alpha };
   }
-  // a wide feather worked out at 1/scale resolution and stretched back (cv2.resize, bilinear), as the server does
-  function softMask(polygon, x0, y0, w, h, sigma, scale) {
-    const sw = Math.max(Math.floor(w / scale), 1), sh = Math.max(Math.floor(h / scale), 1);
-    maskCanvas.width = sw;
-    maskCanvas.height = sh;
+  function filledAlpha(polys, x0, y0, w, h) {
+    maskCanvas.width = w;
+    maskCanvas.height = h;
     maskCtx.fillStyle = "#fff";
-    fillPolys(maskCtx, [polygon.map(([x, y]) => [x / scale, y / scale])], x0 / scale, y0 / scale);
-    const small = gaussian(alphaOf(maskCtx, sw, sh), sw, sh, sigma / scale), out = new Float32Array(w * h);
+    fillPolys(maskCtx, polys, x0, y0);
+    return alphaOf(maskCtx, w, h);
+  }
+  // masks.py _feathered: a blur too small to see is skipped
+  const feathered = (alpha, w, h, sigma) => (sigma > 0.3 ? gaussian(alpha, w, h, sigma) : alpha);
+  // foundation and concealer (masks.py _keep_minus_cut): ``keep`` feathered at 1/scale (it is wide) minus
+  // ``cuts`` grown by a soft ``cutSigma`` margin at full size, since eye openings are only a few pixels tall
+  function keepMinusCut(frameW, frameH, keep, sigma, scale, cuts, cutSigma) {
+    const mask = buildMask(frameW, frameH, keep, sigma, null, scale);
+    if (!mask) return null;
+    const hole = feathered(filledAlpha(cuts, mask.x, mask.y, mask.w, mask.h), mask.w, mask.h, cutSigma);
+    // twice the blurred cut, clipped: the whole cut region at zero and a soft margin around it
+    for (let i = 0; i < hole.length; i++) mask.alpha[i] *= 1 - Math.min(2 * hole[i], 1);
+    return mask;
+  }
+  // a wide feather worked out at 1/scale resolution and stretched back (cv2.resize, bilinear), as the server does
+  function softMask(polys, x0, y0, w, h, sigma, scale) {
+    const sw = Math.max(Math.floor(w / scale), 1), sh = Math.max(Math.floor(h / scale), 1);
+    const shrunk = polys.map((poly) => poly.map(([x, y]) => [x / scale, y / scale]));
+    const small = feathered(filledAlpha(shrunk, x0 / scale, y0 / scale, sw, sh), sw, sh, sigma / scale);
+    const out = new Float32Array(w * h);
     const at = (v, n, size) => Math.min(Math.max((v + 0.5) * (n / size) - 0.5, 0), n - 1);
     for (let y = 0; y < h; y++) {
       const fy = at(y, sh, h), y1 = Math.floor(fy), y2 = Math.min(y1 + 1, sh - 1), v = fy - y1;
@@ -193,18 +211,59 @@
     }
     for (let i = 0; i < n; i++) if (grown[i] && seen[i]) lip[i] = 1;
   }
-  function masksFor(spec, face, kind, frameW, frameH, wing, pixels) {
-    const R = spec.regions, F = spec.feather, S = spec.shapes;
-    const [a, b] = R.face_width;
-    const width = Math.hypot(face[a][0] - face[b][0], face[a][1] - face[b][1]);
+  // cheek to cheek (tryon/face.py Face.width): every size and feather is a fraction of it
+  function faceWidth(spec, face) {
+    const [a, b] = spec.regions.face_width;
+    return Math.hypot(face[a][0] - face[b][0], face[a][1] - face[b][1]);
+  }
+  const centroid = (points) => points.reduce((s, p) => [s[0] + p[0] / points.length, s[1] + p[1] / points.length], [0, 0]);
+  // masks.py skin_outline: the face oval pulled in from the jaw and kept off the hairline
+  function skinOutline(spec, face, width) {
+    const R = spec.regions, { inset, forehead } = spec.shapes.foundation, oval = pts(face, R.face_oval), [cx, cy] = centroid(oval);
+    const pulled = oval.map(([x, y]) => {
+      const d = Math.hypot(cx - x, cy - y);
+      return [x + (inset * width * (cx - x)) / d, y + (inset * width * (cy - y)) / d];
+    });
+    const browLine = centroid(pts(face, [...R.right_brow_upper, ...R.left_brow_upper]))[1];
+    return pulled.map(([x, y]) => [x, y < browLine ? browLine - forehead * (browLine - y) : y]);
+  }
+  // masks.py lash_strokes: tapered lashes fanning out from each upper lash line, longer and leaning
+  // further out towards the outer corner
+  function lashStrokes(spec, face, style) {
+    const R = spec.regions, lash = spec.shapes.mascara.styles[style], strokes = [];
+    for (const [upper, lower] of [["right_eye_upper", "right_eye_lower"], ["left_eye_upper", "left_eye_lower"]]) {
+      const lid = pts(face, R[upper]), first = lid[0], last = lid[lid.length - 1];
+      const eyeWidth = Math.hypot(last[0] - first[0], last[1] - first[1]);
+      const along = [(last[0] - first[0]) / Math.max(eyeWidth, 1e-6), (last[1] - first[1]) / Math.max(eyeWidth, 1e-6)];
+      const [lx, ly] = centroid(lid), [bx, by] = centroid(pts(face, R[lower]));
+      // away from the eye, whichever way the head rolls
+      const up = along[1] * (bx - lx) - along[0] * (by - ly) > 0 ? [-along[1], along[0]] : [along[1], -along[0]];
+      const half = [lash.thickness * eyeWidth / 2, lash.thickness * eyeWidth / 3, lash.thickness * eyeWidth / 10];
+      resample(lid, lash.count + 2).slice(1, -1).forEach((root, k) => {
+        const t = (k + 1) / (lash.count + 1), length = lash.length * eyeWidth * (0.6 + 0.6 * t), lean = lash.curl * (2 * t - 0.4);
+        const raw = [up[0] + along[0] * lean, up[1] + along[1] * lean], norm = Math.hypot(...raw);
+        const dir = [raw[0] / norm, raw[1] / norm], side = [dir[1], -dir[0]];
+        const spine = [root, [root[0] + dir[0] * 0.55 * length + up[0] * 0.1 * length, root[1] + dir[1] * 0.55 * length + up[1] * 0.1 * length],
+                       [root[0] + dir[0] * length, root[1] + dir[1] * length]];
+        const left = spine.map((p, i) => [p[0] + side[0] * half[i], p[1] + side[1] * half[i]]);
+        const right = spine.map((p, i) => [p[0] - side[0] * half[i], p[1] - side[1] * half[i]]);
+        strokes.push([...left, ...right.reverse()]);
+      });
+    }
+    return strokes;
+  }
+  // The masks of one product on one face; ``app`` carries the liner's wing and mascara's lash style.
+  function masksFor(spec, face, kind, frameW, frameH, app = {}, pixels = null) {
+    const R = spec.regions, F = spec.feather, S = spec.shapes, width = faceWidth(spec, face);
     const eyes = [["right_eye_upper", "right_eye_lower", "right_brow_lower", "right_brow_upper"],
                   ["left_eye_upper", "left_eye_lower", "left_brow_lower", "left_brow_upper"]];
     const opening = (up, low) => [...pts(face, R[up]), ...pts(face, R[low]).reverse()];
+    const browShape = (side) => [...pts(face, R[`${side}_brow_upper`]), ...pts(face, R[`${side}_brow_lower`]).reverse()];
     const found = [];
     if (kind === "lip") {
       const sigma = Math.min(F.lip.sigma * width, F.lip.max_px);
       // only the outer edge is feathered; the mouth opening is cut out hard (teeth stay clean)
-      const mask = buildMask(frameW, frameH, pts(face, R.lips_outer), sigma, pts(face, R.lips_inner));
+      const mask = buildMask(frameW, frameH, [pts(face, R.lips_outer)], sigma, [pts(face, R.lips_inner)]);
       if (mask && pixels) lowerLipEdge(spec, face, mask, mask.cut, pixels(mask));
       found.push(mask);
     } else if (kind === "eye") {
@@ -212,7 +271,7 @@
         const lid = pts(face, R[up]), top = resample(pts(face, R[brow]), lid.length);
         const r = S.eye.reach;
         const poly = [...lid, ...lid.map((p, i) => [p[0] + r * (top[i][0] - p[0]), p[1] + r * (top[i][1] - p[1])]).reverse()];
-        found.push(buildMask(frameW, frameH, poly, F.eye.sigma * width, opening(up, low)));
+        found.push(buildMask(frameW, frameH, [poly], F.eye.sigma * width, [opening(up, low)]));
       }
     } else if (kind === "liner") {
       for (const [up, low] of eyes) {
@@ -222,28 +281,42 @@
         const lifted = lid.map((p, i) => [p[0], p[1] - (thin + ((thick - thin) * i) / (lid.length - 1)) * eyeWidth]);
         const d = [(last[0] - first[0]) / Math.max(eyeWidth, 1e-6), (last[1] - first[1]) / Math.max(eyeWidth, 1e-6)];
         const tip = [last[0] + (eyeWidth * length * d[0]) / norm, last[1] + (eyeWidth * length * (d[1] - lift)) / norm];
-        const stroke = [...lid, ...(wing ? [tip] : []), ...lifted.reverse()];
-        found.push(buildMask(frameW, frameH, stroke, F.liner.sigma * width, opening(up, low)));
+        const stroke = [...lid, ...(app.wing ? [tip] : []), ...lifted.reverse()];
+        found.push(buildMask(frameW, frameH, [stroke], F.liner.sigma * width, [opening(up, low)]));
       }
     } else if (kind === "brow") {
-      for (const side of ["right", "left"]) {
-        const poly = [...pts(face, R[`${side}_brow_upper`]), ...pts(face, R[`${side}_brow_lower`]).reverse()];
-        found.push(buildMask(frameW, frameH, poly, F.brow.sigma * width, null));
-      }
+      for (const side of ["right", "left"]) found.push(buildMask(frameW, frameH, [browShape(side)], F.brow.sigma * width));
     } else if (kind === "cheek") {
       const eyeR = face[R.right_eye_upper.at(-1)], eyeL = face[R.left_eye_upper.at(-1)];
       const roll = Math.round((Math.atan2(eyeL[1] - eyeR[1], eyeL[0] - eyeR[0]) * 180) / Math.PI) * Math.PI / 180;
       const ax = Math.round(S.cheek.axes[0] * width), ay = Math.round(S.cheek.axes[1] * width), step = S.cheek.step_deg;
       for (const idx of [R.right_cheek, R.left_cheek]) {
-        const c = pts(face, idx).reduce((s, p) => [s[0] + p[0] / idx.length, s[1] + p[1] / idx.length], [0, 0]).map(Math.round);
+        const c = centroid(pts(face, idx)).map(Math.round);
         // cv2.ellipse2Poly: whole-pixel points every step_deg, the last one back on the first
         const ellipse = Array.from({ length: Math.ceil(360 / step) + 1 }, (_, k) => {
           const t = (Math.min(k * step, 360) * Math.PI) / 180;
           return [Math.round(c[0] + ax * Math.cos(t) * Math.cos(roll) - ay * Math.sin(t) * Math.sin(roll)),
                   Math.round(c[1] + ax * Math.cos(t) * Math.sin(roll) + ay * Math.sin(t) * Math.cos(roll))];
         });
-        found.push(buildMask(frameW, frameH, ellipse, F.cheek.sigma * width, null, S.cheek.scale));
+        found.push(buildMask(frameW, frameH, [ellipse], F.cheek.sigma * width, null, S.cheek.scale));
       }
+    } else if (kind === "foundation") {
+      // eyes, brows and lips bare
+      const bare = [...eyes.map(([up, low]) => opening(up, low)), browShape("right"), browShape("left"), pts(face, R.lips_outer)];
+      found.push(keepMinusCut(frameW, frameH, [skinOutline(spec, face, width)], F.foundation.sigma * width, S.foundation.scale,
+                              bare, F.foundation.cut * width));
+    } else if (kind === "concealer") {
+      for (const [up, low] of eyes) {
+        const lid = pts(face, R[low]), first = lid[0], last = lid[lid.length - 1];
+        const depth = S.concealer.depth * Math.hypot(last[0] - first[0], last[1] - first[1]);
+        // a crescent below the lower lid, deepest at its middle and zero at the corners
+        const below = lid.map(([x, y], i) => [x, y + depth * Math.sin((Math.PI * i) / (lid.length - 1))]);
+        found.push(keepMinusCut(frameW, frameH, [[...lid, ...below.reverse()]], F.concealer.sigma * width, S.concealer.scale,
+                                [opening(up, low)], 0));
+      }
+    } else if (kind === "mascara") {
+      const openings = eyes.map(([up, low]) => opening(up, low));
+      found.push(buildMask(frameW, frameH, lashStrokes(spec, face, app.lashes || "natural"), F.mascara.sigma * width, openings));
     }
     return found.filter(Boolean);
   }
@@ -284,6 +357,20 @@
   function layer(spec, app) {
     const fin = spec.finishes[app.finish] || spec.finishes.satin;
     return { target: hexLab(app.color_hex), fin, strength: spec.opacity[app.product_type] * app.intensity };
+  }
+  // Skin smoothing (tryon/retouch.py smooth_skin) on the foundation mask's box ``rgba``, in place: the
+  // band between the fine and coarse blurs (blotches, uneven tone) taken out, clipped so real edges stay
+  function smoothSkin(spec, mask, width, amount, rgba) {
+    const { fine, coarse, edge } = spec.smoothing, { w, h, alpha } = mask, channel = new Float32Array(w * h);
+    for (let c = 0; c < 3; c++) {
+      for (let i = 0; i < channel.length; i++) channel[i] = rgba[i * 4 + c];
+      const detail = gaussian(channel, w, h, Math.max(fine * width, 0.5)), base = gaussian(channel, w, h, coarse * width);
+      for (let i = 0; i < channel.length; i++) {
+        if (alpha[i] <= 1e-3) continue;  // outside the skin stays bit-identical, as on the server
+        const band = Math.min(Math.max(detail[i] - base[i], -edge), edge);
+        rgba[i * 4 + c] = Math.min(Math.max(Math.floor(channel[i] - band * alpha[i] * amount + 0.5), 0), 255);
+      }
+    }
   }
   // 2D canvas: the engine's per-pixel formula, in JavaScript, on the mask's box only
   function paint2D(ctx, spec, mask, app) {
@@ -402,6 +489,10 @@ void main() {
         for (let r = 0; r < mask.h; r++) out.set(flipped.subarray((mask.h - 1 - r) * row, (mask.h - r) * row), r * row);
         return out;
       },
+      put(box, rgba) {  // rows top-down into the current texture (FLIP_Y puts the first row at the top)
+        gl.bindTexture(gl.TEXTURE_2D, frames[current]);
+        gl.texSubImage2D(gl.TEXTURE_2D, 0, box.x, H - box.y - box.h, box.w, box.h, gl.RGBA, gl.UNSIGNED_BYTE, rgba);
+      },
       paint(spec, mask, app) {
         const { mean, spread } = regionStats(this.pixels(mask), mask);
         const { target, fin, strength } = layer(spec, app);
@@ -450,6 +541,7 @@ void main() {
       kind: "2d",
       start(source, width, height) { ctx.drawImage(source, 0, 0, width, height); },
       pixels: (box) => ctx.getImageData(box.x, box.y, box.w, box.h).data,
+      put: (box, rgba) => ctx.putImageData(new ImageData(rgba, box.w, box.h), box.x, box.y),
       paint(spec, mask, app) { paint2D(ctx, spec, mask, app); },
       finish(scene) {
         if (!scene) return;
@@ -493,8 +585,8 @@ void main() {
   }
 
   // A renderer on ``canvas``: ``frame(source, look)`` finds the face and draws the made-up frame.
-  // ``look`` = [{product_type, color_hex, finish, intensity, wing}], as the server's Application;
-  // ``scene`` one of spec.scenes (or none), as tryon/scenes.py.
+  // ``look`` = [{product_type, color_hex, finish, intensity, wing, lashes}], as the server's Application;
+  // ``scene`` one of spec.scenes (or none), as tryon/scenes.py; ``smoothing`` (0..1) as render_look's.
   async function create({ canvas, spec, renderer = "auto", maxFaces = 1 }) {
     spec ||= await (await fetch("/api/v1/tryon/spec")).json();
     const draw = (renderer !== "2d" && glRenderer(canvas)) || canvasRenderer(canvas);
@@ -502,7 +594,7 @@ void main() {
     return {
       renderer: draw.kind,
       spec,
-      async frame(source, look, scene = null) {
+      async frame(source, look, scene = null, smoothing = 0) {
         const width = source.videoWidth || source.naturalWidth || source.width;
         const height = source.videoHeight || source.naturalHeight || source.height;
         const started = performance.now();
@@ -514,15 +606,22 @@ void main() {
           .sort((a, b) => spec.order.indexOf(a.product_type) - spec.order.indexOf(b.product_type));
         const used = [];
         for (const face of faces) {
+          // the skin evened out first, under every product, as the server's render_look
+          for (const skin of smoothing > 0 ? masksFor(spec, face, "foundation", width, height) : []) {
+            const rgba = draw.pixels(skin);
+            smoothSkin(spec, skin, faceWidth(spec, face), smoothing, rgba);
+            draw.put(skin, rgba);
+            used.push({ kind: "smoothing", ...skin });
+          }
           for (const app of ordered) {
-            for (const mask of masksFor(spec, face, app.product_type, width, height, app.wing, (box) => draw.pixels(box))) {
+            for (const mask of masksFor(spec, face, app.product_type, width, height, app, (box) => draw.pixels(box))) {
               draw.paint(spec, mask, app);
               used.push({ kind: app.product_type, ...mask });
             }
           }
         }
         draw.finish(scene ? spec.scenes[scene] : null);
-        // landmarks and the soft regions painted (frame pixels), for checks and tools
+        // landmarks and the soft regions painted or smoothed (frame pixels), for checks and tools
         return { faces: faces.length, landmarks: faces, masks: used, ms: performance.now() - started };
       },
       close: () => mesh.close(),
@@ -530,11 +629,11 @@ void main() {
   }
 
   // Frames per second this browser holds: ``count`` made-up frames of ``source`` after a warm-up one.
-  async function measure(device, source, look, count = 12, budgetMs = 3000) {
-    await device.frame(source, look);
+  async function measure(device, source, look, count = 12, budgetMs = 3000, smoothing = 0) {
+    await device.frame(source, look, null, smoothing);
     const started = performance.now();
     let done = 0;
-    while (done < count && performance.now() - started < budgetMs) { await device.frame(source, look); done++; }
+    while (done < count && performance.now() - started < budgetMs) { await device.frame(source, look, null, smoothing); done++; }
     return (done * 1000) / (performance.now() - started);
   }
 
