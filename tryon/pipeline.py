@@ -1,12 +1,13 @@
 """The try-on frame pipeline: bytes in, made-up JPEG out (decode, landmarks, render, encode).
 
-The caller supplies what the look is (``Application`` colours and finishes, a scene) and which
-landmarker to use; nothing here knows about products, stores or requests.
+The caller supplies what the look is (``Application`` colours and finishes, a scene, skin
+smoothing) and which landmarker to use; nothing here knows about products, stores or requests.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .imageio import decode_image, encode_jpeg
@@ -36,9 +37,10 @@ class PhotoResult:
 def render_photo(
     landmarker: PhotoLandmarker,
     data: bytes,
-    applications: list[Application],
+    applications: Sequence[Application],
     scene: str | None,
     face: int | None = None,
+    smoothing: float = 0.0,
 ) -> PhotoResult:
     """Decode untrusted bytes (``ImageInputError`` if unusable), make up every face (or only the
     ``face``-th from the left when it exists) and analyse the largest made-up one."""
@@ -46,7 +48,7 @@ def render_photo(
     faces = landmarker.detect(image)
     chosen = [faces[face]] if face is not None and 0 <= face < len(faces) else faces
     tone = analyse_skin(image, max(chosen, key=lambda f: f.width)) if chosen else None
-    jpeg = encode_jpeg(apply_scene(render_look(image, chosen, applications), scene)) if faces else b""
+    jpeg = encode_jpeg(apply_scene(render_look(image, chosen, applications, smoothing), scene)) if faces else b""
     return PhotoResult(jpeg, len(faces), image.shape[1], image.shape[0], tone, tuple(f.box for f in faces))
 
 
@@ -58,7 +60,9 @@ class LiveFrames:
         self.tracker: StreamLandmarker | None = None
         self.smoother = LandmarkSmoother()
 
-    def render(self, data: bytes, applications: list[Application], scene: str | None) -> tuple[bytes, int]:
+    def render(
+        self, data: bytes, applications: Sequence[Application], scene: str | None, smoothing: float = 0.0
+    ) -> tuple[bytes, int]:
         """The made-up JPEG of one frame and the number of faces seen (the first one is smoothed)."""
         image = decode_image(data, work_side=WORK_SIDE)
         if self.tracker is None:
@@ -68,7 +72,7 @@ class LiveFrames:
             faces = [self.smoother(faces[0], time.monotonic())]
         else:
             self.smoother.reset()
-        return encode_jpeg(apply_scene(render_look(image, faces, applications), scene)), len(faces)
+        return encode_jpeg(apply_scene(render_look(image, faces, applications, smoothing), scene)), len(faces)
 
     def close(self) -> None:
         """Free the stream's face tracker."""

@@ -330,6 +330,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{skin}肤色、冷调肤色，蓝调正红、莓果和梅子色更显白",
         "{skin} skin, cool undertone: blue-reds, berries and plums brighten you",
     ),
+    # base makeup is matched to the skin itself (tryon.skin.recommend), not to the undertone's colours
+    "shade_reason_foundation": (
+        "与您的{skin}肤色、{undertone}最接近，上脸自然贴肤",
+        "closest to your {skin} skin and {undertone} undertone, so it blends in",
+    ),
+    "shade_reason_concealer": (
+        "比您的{skin}肤色略亮一点，提亮眼下和暗沉",
+        "a touch lighter than your {skin} skin, to brighten under the eyes",
+    ),
     "default_look_name": ("我的妆容", "My look"),
     # chat
     "message_too_long": (
@@ -491,8 +500,16 @@ PAGES: dict[str, dict[str, tuple[str, str]]] = {
         "cheek": ("腮红", "Blush"),
         "liner": ("眼线", "Eyeliner"),
         "brow": ("眉笔", "Brows"),
+        "mascara": ("睫毛膏", "Mascara"),
+        "foundation": ("粉底", "Foundation"),
+        "concealer": ("遮瑕", "Concealer"),
         "intensity": ("浓淡", "Intensity"),
         "wing": ("上挑眼尾", "Winged"),
+        "lashes": ("睫毛效果", "Lashes"),
+        "lashes_natural": ("自然", "Natural"),
+        "lashes_volume": ("浓密", "Volume"),
+        "lashes_length": ("纤长", "Length"),
+        "smoothing": ("柔肤（保留肌理）", "Skin smoothing (texture kept)"),
         "presets": ("一键妆容", "Looks"),
         "scene": ("场景光线", "Lighting"),
         "none": ("原始光线", "As is"),
@@ -508,6 +525,7 @@ PAGES: dict[str, dict[str, tuple[str, str]]] = {
         "km": ("公里", "km"),
         "skin": ("肤色分析", "Skin tone"),
         "picks": ("适合您的色号", "Shades for you"),
+        "base_picks": ("为您匹配的底妆", "Your base match"),
         "no_camera": ("无法开启摄像头，已切换到照片模式。", "The camera could not start; switched to photo mode."),
         "no_camera_api": (
             "此处无法使用实时摄像头（如 iPhone 上的微信），已切换到照片试妆：拍一张正脸照即可。",

@@ -49,7 +49,7 @@ def test_a_saved_look_gets_a_share_code_that_shows_products_and_settings_only(se
     code = _saved_look(session)
     assert code.startswith("L") and len(code) == 7
     shown = looks.look_by_share_code(session, f" {code.lower()} ")
-    assert set(shown) == {"share_code", "name", "scene", "items"}  # nothing of its owner, no picture
+    assert set(shown) == {"share_code", "name", "scene", "smoothing", "items"}  # nothing of its owner, no picture
     assert [(i["sku"], i["intensity"]) for i in shown["items"]] == [("LIP-108", 0.6), ("CHK-301", 0.4)]
     assert shown["items"][0]["product"]["shade_hex"].startswith("#")
     fails("look_not_found", 404, looks.look_by_share_code, session, "LZZZZZZ")

@@ -21,14 +21,23 @@ PLACES = PROJECT_ROOT / "assets" / "seed" / "places.json"
         ("109", "LIP-109"),
         ("枫叶红", "LIP-102"),
         ("maple red", "LIP-102"),
+        ("蜂蜜色粉底液", "FDN-606"),
+        ("warm honey foundation", "FDN-606"),
+        ("柔米遮瑕", "CNC-702"),
+        ("brown black mascara", "MSC-802"),
     ],
 )
 def test_products_by_what_shoppers_type(session, query, sku):
     assert search.search_products(session, query)[0]["sku"] == sku
 
 
-def test_product_type_words_narrow_the_search(session):
-    assert all(p["product_type"] == "cheek" for p in search.search_products(session, "蜜桃腮红"))
+@pytest.mark.parametrize(
+    "query, kind",
+    [("蜜桃腮红", "cheek"), ("自然米粉底", "foundation"), ("亮白遮瑕膏", "concealer"), ("棕黑睫毛膏", "mascara")],
+)
+def test_product_type_words_narrow_the_search(session, query, kind):
+    found = search.search_products(session, query)
+    assert found and all(p["product_type"] == kind for p in found)
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from webapp.store import Database, migrate, seed
 from webapp.store.models import (
+    MAKEUP_TYPES,
     CouponCampaign,
     Inventory,
     Product,
@@ -22,8 +23,10 @@ def _count(session, model, *where):
 def test_seed_covers_the_demo_brand(session):
     assert _count(session, Store) >= 8
     assert _count(session, Product, Product.product_type == "lip") >= 24
-    for kind in ("eye", "cheek", "liner", "brow"):
+    for kind in MAKEUP_TYPES:
         assert _count(session, Product, Product.product_type == kind) >= 1
+    # base makeup for every skin: foundation shades from very light to deep
+    assert _count(session, Product, Product.product_type == "foundation") >= 8
     assert _count(session, Product, Product.category == "furniture") >= 8
     assert _count(session, Inventory) == _count(session, Store) * _count(session, Product)
     assert _count(session, CouponCampaign) == 3

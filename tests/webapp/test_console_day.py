@@ -34,7 +34,7 @@ def test_a_shared_look_opens_publicly_with_products_and_settings_only(client, me
     shown = client.get(f"/api/v1/looks/{code}")
     assert shown.status_code == 200
     body = shown.get_json()
-    assert set(body) == {"share_code", "name", "scene", "items"} and body["items"][0]["intensity"] == 0.6
+    assert set(body) == {"share_code", "name", "scene", "smoothing", "items"} and body["items"][0]["intensity"] == 0.6
     missing = client.get("/api/v1/looks/LZZZZZZ?lang=en")
     assert missing.status_code == 404 and missing.get_json()["error"]["message"] == (
         "No saved look has the share code LZZZZZZ."

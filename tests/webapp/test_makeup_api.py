@@ -12,10 +12,13 @@ from simple_websocket import Client
 from werkzeug.serving import make_server
 
 from tryon.imageio import encode_jpeg
+from tryon.masks import MASCARA_STYLES
 
+from ..conftest import SEED_DIR
 from ..tryon.conftest import face_frame
 
 LOOK = {"items": [{"sku": "LIP-103", "intensity": 1.0}, {"sku": "CHK-301", "intensity": 0.6}]}
+PRESETS = json.loads((SEED_DIR / "looks.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -57,11 +60,38 @@ def test_photo_try_on_returns_the_made_up_image_and_findings(client, face_jpeg):
     assert f"{tone['undertone']} undertone" in reason["en"]
 
 
+def test_skin_analysis_matches_foundation_and_concealer_to_the_skin(client, face_jpeg):
+    body = _post(client, face_jpeg).get_json()
+    tone, picks = body["skin_tone"], body["recommendations"]
+    skin = tone["category_label"]
+    for kind, prefix in (("foundation", "FDN-"), ("concealer", "CNC-")):
+        assert len(picks[kind]) == 3 and all(p["sku"].startswith(prefix) for p in picks[kind])
+        scores = [p["score"] for p in picks[kind]]
+        assert scores == sorted(scores)  # best match first
+    foundation, concealer = picks["foundation"][0]["reason"], picks["concealer"][0]["reason"]
+    assert foundation["zh"] == f"与您的{skin['zh']}肤色、{tone['undertone_label']['zh']}最接近，上脸自然贴肤"
+    assert foundation["en"].startswith(f"closest to your {skin['en']} skin and {tone['undertone']} undertone")
+    assert concealer["zh"].startswith(f"比您的{skin['zh']}肤色略亮") and "lighter" in concealer["en"]
+    assert picks["lip"][0]["reason"] != foundation  # colour products keep their undertone reason
+
+
 def test_presets_render(client, face_jpeg):
     presets = client.get("/api/v1/tryon/looks").get_json()["looks"]
-    assert [p["key"] for p in presets] == ["natural", "office", "party", "evening"]
-    assert presets[2]["name"] == {"zh": "派对妆", "en": "Party"}
+    assert [p["key"] for p in presets] == [p["key"] for p in PRESETS]
+    party = next(p for p in presets if p["key"] == "party")
+    assert party["name"] == {"zh": "派对妆", "en": "Party"} and party["smoothing"] == 0
     assert _post(client, face_jpeg, {"preset": "party"}).status_code == 200
+
+
+def test_a_base_makeup_preset_renders_its_foundation_and_smoothing(client, face_jpeg):
+    presets = client.get("/api/v1/tryon/looks").get_json()["looks"]
+    base = next(p for p in presets if {"foundation", "concealer"} <= {i["product"]["product_type"] for i in p["items"]})
+    assert 0 < base["smoothing"] <= 1
+    assert {i["lashes"] for i in base["items"] if i["product"]["product_type"] == "mascara"} <= set(MASCARA_STYLES)
+    made_up = _post(client, face_jpeg, {"preset": base["key"]})
+    assert made_up.status_code == 200 and made_up.get_json()["faces"] == 1
+    plain = _post(client, face_jpeg, {"preset": base["key"], "smoothing": 0})
+    assert made_up.get_json()["image"] != plain.get_json()["image"]  # the smoothing shows on the photo
 
 
 @pytest.mark.parametrize(
@@ -98,10 +128,66 @@ def test_huge_dimensions_and_no_face(client):
         ({"preset": "clown"}, 400, "invalid_field"),
         ({"items": [], "scene": "moonlight"}, 400, "invalid_field"),
         ([1, 2], 400, "invalid_field"),
+        ({"items": [{"sku": "MSC-801", "lashes": "spider"}]}, 400, "invalid_field"),
+        ({"items": [], "smoothing": 1.01}, 400, "invalid_field"),
+        ({"items": [], "smoothing": "0.5"}, 400, "invalid_field"),
     ],
 )
 def test_bad_looks(client, face_jpeg, look, status, code):
     _error(_post(client, face_jpeg, look), status, code)
+
+
+@pytest.mark.parametrize(
+    "look, field, zh, en",
+    [
+        (
+            {"items": [{"sku": "MSC-801", "lashes": "spider"}]},
+            "look.lashes",
+            f"应为以下之一：{', '.join(MASCARA_STYLES)}。",
+            f"expected one of: {', '.join(MASCARA_STYLES)}.",
+        ),
+        (
+            {"preset": "party", "smoothing": -1},
+            "look.smoothing",
+            "应为 0 到 1 之间的数。",
+            "expected a number from 0 to 1.",
+        ),
+    ],
+)
+def test_bad_lashes_and_smoothing_say_what_they_take(client, face_jpeg, look, field, zh, en):
+    assert _error(_post(client, face_jpeg, look), 400, "invalid_field") == f"字段 {field} 的值无效：{zh}"
+    english = _error(_post(client, face_jpeg, look, {"Accept-Language": "en"}), 400, "invalid_field")
+    assert english == f"Invalid value for {field}: {en}"
+
+
+def test_a_saved_look_keeps_smoothing_and_lash_styles(client, member):
+    items = [{"sku": "MSC-802", "intensity": 0.8, "lashes": "length"}, {"sku": "FDN-602", "intensity": 0.6}]
+    saved = client.post("/api/v1/looks", json={"items": items, "smoothing": 0.45, "consent": True}, headers=member)
+    assert saved.status_code == 201
+    code = saved.get_json()["look"]["share_code"]
+    for shown in (
+        client.get(f"/api/v1/looks/{code}").get_json(),
+        client.get("/api/v1/looks", headers=member).get_json()["looks"][0],
+    ):
+        assert shown["smoothing"] == 0.45
+        assert [(i["sku"], i["lashes"]) for i in shown["items"]] == [("MSC-802", "length"), ("FDN-602", "natural")]
+
+
+@pytest.mark.parametrize(
+    "body, field, en",
+    [
+        ({"smoothing": 5}, "smoothing", "expected a number from 0 to 1."),
+        ({"items": [{"sku": "MSC-801", "lashes": "spider"}]}, "items.0.lashes", "expected one of: natural"),
+    ],
+)
+def test_saving_refuses_bad_lashes_and_smoothing(client, member, body, field, en):
+    look = {**LOOK, "consent": True, **body}
+    message = _error(
+        client.post("/api/v1/looks", json=look, headers={**member, "Accept-Language": "en"}), 400, "invalid_field"
+    )
+    assert message.startswith(f"Invalid value for {field}: {en}")
+    assert "的值无效" in _error(client.post("/api/v1/looks", json=look, headers=member), 400, "invalid_field")
+    assert client.get("/api/v1/looks", headers=member).get_json()["looks"] == []
 
 
 def test_missing_image(client):

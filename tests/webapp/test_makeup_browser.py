@@ -1,11 +1,15 @@
 """The /makeup page in headless Chromium with a fake camera showing a real face: desktop, phone
 and in-store kiosk."""
 
+import json
 import shutil
 
 import pytest
 
+from tryon.imageio import encode_jpeg
+from tryon.masks import MASCARA_STYLES
 from webapp import create_app
+from webapp.store.models import MAKEUP_TYPES
 
 from ..browser import ARTIFACTS, JOURNEY_CONTEXT, camera_site
 from ..conftest import sign_in
@@ -126,4 +130,88 @@ def test_a_shared_look_opens_on_another_device(camera_browser):
     code = client.post("/api/v1/looks", json=look, headers=member).get_json()["look"]["share_code"]
     page = open_page(browser, f"{base}/makeup?lang=en&look={code}", viewport={"width": 1024, "height": 768})
     page.wait_for_function("() => document.querySelector('#picked').innerText.includes('#103')")
+    assert page.errors == []
+
+
+# the look of each photo try-on, as the page puts it in the form (Playwright shows no multipart body)
+LOOKS_POSTED = """
+window.looksPosted = [];
+const append = FormData.prototype.append;
+FormData.prototype.append = function (name, value, ...rest) {
+  if (name === "look") window.looksPosted.push(JSON.parse(value));
+  return append.call(this, name, value, ...rest);
+};
+"""
+
+
+def _looks_sent(page) -> list[dict]:
+    """Every look the page sends down its live stream, as the server gets it."""
+    sent = []
+
+    def watch(ws):
+        ws.on("framesent", lambda payload: isinstance(payload, str) and sent.append(json.loads(payload)["look"]))
+
+    page.on("websocket", watch)
+    return sent
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (360, 640)], ids=["tablet", "phone"])
+def test_base_makeup_lashes_and_smoothing_reach_the_stream(camera_browser, size):
+    base, browser, app = camera_browser
+    width, height = size
+    page = open_page(browser, f"{base}/makeup?lang=en&live=server", viewport={"width": width, "height": height})
+    sent = _looks_sent(page)
+    tabs = page.eval_on_selector_all(".tabs button", "bs => bs.map(b => b.dataset.kind)")
+    assert tabs == list(MAKEUP_TYPES)  # every kind the catalog holds, from the one list
+    assert {"Foundation", "Concealer", "Mascara"} <= set(
+        page.eval_on_selector_all(".tabs button", "bs => bs.map(b => b.innerText)")
+    )
+    page.click("#agree")
+    page.wait_for_function(FRAMES, arg=2, timeout=20000)
+    assert page.is_hidden("#lashes-row")
+    page.click("button[data-kind=mascara]")
+    assert page.is_visible("#lashes-row") and page.is_hidden("#wing-row")
+    assert page.eval_on_selector_all("#lashes option", "os => os.map(o => o.value)") == list(MASCARA_STYLES)
+    page.click("#swatches .swatch >> nth=1")  # brown-black
+    page.select_option("#lashes", "volume")
+    page.fill("#smoothing", "40")
+    page.dispatch_event("#smoothing", "change")
+    page.wait_for_function("() => document.querySelector('#smoothing-value').textContent === '40%'")
+    page.click("button[data-kind=foundation]")
+    assert page.is_hidden("#lashes-row")
+    page.click("#swatches .swatch >> nth=4")
+    page.wait_for_function(FRAMES, arg=6, timeout=20000)
+    last = sent[-1]
+    assert last["smoothing"] == 0.4
+    assert [(i["sku"], i["lashes"]) for i in last["items"]] == [("MSC-802", "volume"), ("FDN-605", "natural")]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing scrolls sideways
+    page.screenshot(path=str(ARTIFACTS / f"makeup-base-{width}x{height}.png"), full_page=True)
+    assert page.errors == []
+
+
+def test_skin_analysis_offers_foundation_and_concealer_to_try(camera_browser):
+    base, browser, app = camera_browser
+    page = browser.new_context(**JOURNEY_CONTEXT, viewport={"width": 1024, "height": 768}).new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.add_init_script(LOOKS_POSTED)
+    page.goto(f"{base}/makeup?lang=en&mode=photo")
+    page.wait_for_selector("#photo-mode:not([hidden])")
+    page.fill("#smoothing", "25")
+    page.dispatch_event("#smoothing", "change")
+    photo = {"name": "face.jpg", "mimeType": "image/jpeg", "buffer": encode_jpeg(face_frame(), 90)}
+    page.set_input_files("#photo-capture", files=[photo])
+    page.wait_for_selector("#base-picks li >> nth=1")
+    picks = page.inner_text("#base-picks")
+    assert "Foundation ·" in picks and "Concealer ·" in picks
+    assert "closest to your" in picks and "a touch lighter" in picks
+    assert page.evaluate("window.looksPosted")[0]["smoothing"] == 0.25
+    sku = page.get_attribute("#base-picks li >> nth=0 >> button", "data-sku")
+    page.click("#base-picks li >> nth=0 >> button")  # try it on
+    page.wait_for_function("() => document.querySelector('#picked').innerText !== ''")
+    assert page.get_attribute("button[data-kind=foundation]", "aria-selected") == "true"
+    page.wait_for_function("() => document.querySelector('#status').textContent === ''")
+    posted = page.evaluate("window.looksPosted")[-1]
+    assert [i["sku"] for i in posted["items"]] == [sku] and posted["smoothing"] == 0.25
+    page.screenshot(path=str(ARTIFACTS / "makeup-skin-picks.png"), full_page=True)
     assert page.errors == []

@@ -122,7 +122,7 @@ def test_a_full_render_queue_answers_503_with_retry_after(make_app, monkeypatch)
     app = make_app(TRYON_RENDERS=1, TRYON_QUEUE=0, TRYON_RETRY_AFTER=7)
     started, release = threading.Event(), threading.Event()
 
-    def slow_render(landmarker, data, applications, scene):
+    def slow_render(landmarker, data, applications, scene, face, smoothing):
         started.set()
         release.wait(60)
         return PhotoResult(b"jpeg", 1, 640, 480, None)

@@ -8,6 +8,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
 from tryon import look_spec
+from tryon.masks import MASCARA_STYLES
 from tryon.scenes import SCENES
 
 from ..api.base import Blueprint, Choice, Code, Items, Number, Text, signed_in
@@ -24,6 +25,7 @@ class LookItem(Schema):
     sku = Code(required=True)
     intensity = Number(0, 1)
     wing = fields.Boolean()
+    lashes = Choice(MASCARA_STYLES, metadata={"description": "mascara only: the lash style (default natural)"})
 
 
 class SkinToneIn(Schema):
@@ -35,6 +37,7 @@ class SkinToneIn(Schema):
 class LookIn(Schema):
     items = Items(fields.Nested(LookItem), looks.MAX_ITEMS, required=True)
     scene = Choice([*SCENES, "none"], allow_none=True)
+    smoothing = Number(0, 1, metadata={"description": "skin smoothing of the whole look, texture kept (default 0)"})
     name = Text(60)
     consent = fields.Raw(metadata={"description": "must be exactly true: saving needs explicit consent"})
     skin_tone = fields.Nested(SkinToneIn, allow_none=True)
@@ -42,7 +45,11 @@ class LookIn(Schema):
 
 class PhotoIn(Schema):
     image = Upload(required=True)
-    look = Text(20_000, required=True, metadata={"description": 'JSON: {"preset": …} or {"items": […], "scene": …}'})
+    look = Text(
+        20_000,
+        required=True,
+        metadata={"description": 'JSON: {"preset": …} or {"items": […], "scene": …, "smoothing": 0..1}'},
+    )
     face = Text(5, metadata={"description": 'group photos: the face to make up, 0 = leftmost, or "all" (default)'})
 
 

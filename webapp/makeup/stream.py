@@ -44,16 +44,16 @@ class LiveTryOn:
 
     def __init__(self) -> None:
         self.frames = LiveFrames()
-        self.applications, self.scene = [], None
+        self.look = looks.ResolvedLook(())
 
     def set_look(self, spec: object) -> None:
         with store_db().session() as session:
-            self.applications, self.scene = looks.resolve(session, spec)
+            self.look = looks.resolve(session, spec)
 
     def render(self, data: bytes) -> tuple[bytes, int]:
         """CV only (it runs on a render thread): the made-up JPEG and the number of faces."""
         with tryon_photo.image_errors():
-            return self.frames.render(data, self.applications, self.scene)
+            return self.frames.render(data, self.look.applications, self.look.scene, self.look.smoothing)
 
     def close(self) -> None:
         self.frames.close()

@@ -6,13 +6,15 @@
   const api = StoreLensApi(lang);
   const name = (pair) => pair[lang] || pair.zh;
 
-  const state = { products: [], items: {}, kind: "lip", scene: "", socket: null, inFlight: false,
-                  sentAt: 0, photo: null, skinTone: null, stream: null, device: null, live: "server" };
+  const state = { products: [], items: {}, kind: document.querySelector(".tabs button").dataset.kind, scene: "",
+                  smoothing: 0, socket: null, inFlight: false, sentAt: 0, photo: null, skinTone: null,
+                  stream: null, device: null, live: "server" };
 
   // --- look -------------------------------------------------------------------------------
   const lookSpec = () => ({
-    items: Object.values(state.items).map(({ sku, intensity, wing }) => ({ sku, intensity, wing })),
+    items: Object.values(state.items).map(({ sku, intensity, wing, lashes }) => ({ sku, intensity, wing, lashes })),
     scene: state.scene || null,
+    smoothing: state.smoothing,
   });
   function lookChanged() {
     renderPicked();
@@ -27,10 +29,11 @@
     if (current) showStock(current.sku);
   }
   function choose(product) {
-    const existing = state.items[product.product_type];
-    if (existing && existing.sku === product.sku) delete state.items[product.product_type];
-    else state.items[product.product_type] = { sku: product.sku, intensity: $("intensity").value / 100,
-                                                wing: $("wing").checked, product };
+    const kind = product.product_type, existing = state.items[kind];
+    if (existing && existing.sku === product.sku) delete state.items[kind];
+    else state.items[kind] = { sku: product.sku, intensity: $("intensity").value / 100, product,
+                               wing: kind === "liner" && $("wing").checked,  // the wing and lash rows are their kind's
+                               lashes: kind === "mascara" ? $("lashes").value : "natural" };
     renderSwatches();
     lookChanged();
   }
@@ -53,20 +56,25 @@
       return b;
     }));
     $("wing-row").hidden = state.kind !== "liner";
+    $("lashes-row").hidden = state.kind !== "mascara";
     renderPicked();
   }
   function renderPicked() {
     const current = state.items[state.kind];
     $("picked").textContent = current ? `${name(current.product.name)} · ¥${current.product.price}` : "";
-    if (current) $("intensity").value = Math.round(current.intensity * 100);
+    if (!current) return;
+    $("intensity").value = Math.round(current.intensity * 100);
+    if (current.product.product_type === "liner") $("wing").checked = Boolean(current.wing);
+    if (current.product.product_type === "mascara") $("lashes").value = current.lashes || "natural";
   }
-  document.querySelectorAll(".tabs button").forEach((tab) => tab.addEventListener("click", () => {
-    document.querySelectorAll(".tabs button").forEach((b) => b.setAttribute("aria-selected", String(b === tab)));
-    state.kind = tab.dataset.kind;
+  function showKind(kind) {
+    document.querySelectorAll(".tabs button").forEach((b) => b.setAttribute("aria-selected", String(b.dataset.kind === kind)));
+    state.kind = kind;
     renderSwatches();
     const current = state.items[state.kind];
     if (current) showStock(current.sku);
-  }));
+  }
+  document.querySelectorAll(".tabs button").forEach((tab) => tab.addEventListener("click", () => showKind(tab.dataset.kind)));
   $("intensity").addEventListener("change", () => {
     const current = state.items[state.kind];
     if (current) { current.intensity = $("intensity").value / 100; lookChanged(); }
@@ -74,6 +82,13 @@
   $("wing").addEventListener("change", () => {
     if (state.items.liner) { state.items.liner.wing = $("wing").checked; lookChanged(); }
   });
+  $("lashes").addEventListener("change", () => {
+    if (state.items.mascara) { state.items.mascara.lashes = $("lashes").value; lookChanged(); }
+  });
+  // the figure follows the thumb; the look (a new render) only changes once it is let go
+  const showSmoothing = () => { $("smoothing-value").textContent = `${$("smoothing").value}%`; };
+  $("smoothing").addEventListener("input", showSmoothing);
+  $("smoothing").addEventListener("change", () => { state.smoothing = $("smoothing").value / 100; lookChanged(); });
   $("scene").addEventListener("change", () => { state.scene = $("scene").value; lookChanged(); });
 
   function wear(look) {
@@ -81,6 +96,9 @@
     look.items.forEach((i) => { state.items[i.product.product_type] = { ...i, product: i.product }; });
     state.scene = look.scene || "";
     $("scene").value = state.scene;
+    state.smoothing = look.smoothing || 0;
+    $("smoothing").value = Math.round(state.smoothing * 100);
+    showSmoothing();
     renderSwatches();
     lookChanged();
   }
@@ -171,9 +189,9 @@
   // On-device when this browser holds 24 fps (no frame leaves the phone); else, and always on a
   // kiosk, the server stream. ?live=device|server or the shopper's switch overrides; a choice is kept.
   const LIVE_KEY = "storelens-live";
-  const deviceLook = () => Object.values(state.items).map(({ product, intensity, wing }) => ({
+  const deviceLook = () => Object.values(state.items).map(({ product, intensity, wing, lashes }) => ({
     product_type: product.product_type, color_hex: product.shade_hex, finish: product.finish,
-    intensity: intensity ?? 1, wing: Boolean(wing) }));
+    intensity: intensity ?? 1, wing: Boolean(wing), lashes: lashes || "natural" }));
   const kiosk = document.documentElement.classList.contains("kiosk");
   async function chooseLive() {
     const asked = new URLSearchParams(location.search).get("live") || (!kiosk && localStorage.getItem(LIVE_KEY));
@@ -212,7 +230,7 @@
     $("live-note").textContent = t.on_device;
     const video = $("video");
     while (state.live === "device" && state.stream) {
-      const result = await state.device.frame(video, deviceLook(), state.scene || null);
+      const result = await state.device.frame(video, deviceLook(), state.scene || null, state.smoothing);
       setStatus(result.faces ? `${Math.round(result.ms)} ms` : t.no_face);
       if (result.faces) document.dispatchEvent(new Event("storelens:activity"));  // a kiosk stays on
       document.body.dataset.frames = String(Number(document.body.dataset.frames || 0) + 1);
@@ -312,12 +330,36 @@
     $("skin").hidden = false;
     const tone = result.skin_tone;
     $("skin-text").textContent = `${name(tone.category_label)} · ${name(tone.undertone_label)} · ITA ${tone.ita}°`;
+    showBasePicks(result.recommendations);
     const picks = (result.recommendations[state.kind] || []).map((r) => state.products.find((p) => p.sku === r.sku));
     $("picks").replaceChildren(...picks.filter(Boolean).map((p) => {
       const b = swatch(p, choose);
       const reason = result.recommendations[state.kind].find((r) => r.sku === p.sku).reason;
       b.title = `${name(p.name)} — ${name(reason)}`;
       return b;
+    }));
+  }
+
+  // foundation and concealer matched to the measured skin: the best of each, why, and "try on"
+  function showBasePicks(recommendations) {
+    $("base-picks").replaceChildren(...["foundation", "concealer"].flatMap((kind) => {
+      const pick = recommendations[kind]?.[0];
+      const product = pick && state.products.find((p) => p.sku === pick.sku);
+      if (!product) return [];
+      const li = document.createElement("li");
+      const chip = Object.assign(document.createElement("span"), { className: "chip" });
+      chip.style.background = product.shade_hex;
+      const words = document.createElement("span");
+      words.append(Object.assign(document.createElement("b"), { textContent: `${t[kind]} · ${name(product.name)}` }),
+                   Object.assign(document.createElement("small"), { textContent: name(pick.reason) }));
+      const tryOn = Object.assign(document.createElement("button"), { type: "button", textContent: t.try_on });
+      tryOn.dataset.sku = product.sku;
+      tryOn.addEventListener("click", () => {
+        showKind(kind);
+        if (state.items[kind]?.sku !== product.sku) choose(product);
+      });
+      li.append(chip, words, tryOn);
+      return [li];
     }));
   }
 
@@ -353,8 +395,7 @@
     state.products = (await api("/products?category=makeup")).products;
     const linked = state.products.find((p) => p.sku === new URLSearchParams(location.search).get("sku"));
     if (linked) {  // opened from the assistant's "try it on" card
-      state.kind = linked.product_type;
-      document.querySelectorAll(".tabs button").forEach((b) => b.setAttribute("aria-selected", String(b.dataset.kind === state.kind)));
+      showKind(linked.product_type);
       choose(linked);
     }
     renderSwatches();

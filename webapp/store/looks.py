@@ -1,13 +1,14 @@
 """Makeup looks (presets and members' saved ones), consent-gated saving and deletion.
 
 A look spec from outside is ``{"preset": "party"}`` or ``{"items": [{"sku", "intensity",
-"wing"}], "scene": "daylight"}``; ``resolve`` turns it into ``tryon`` applications from the
-catalog, so colours and finishes always come from the product data.
+"wing", "lashes"}], "scene": "daylight", "smoothing": 0.3}``; ``resolve`` turns it into ``tryon``
+applications from the catalog, so colours and finishes always come from the product data.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tryon.makeup import Application
+from tryon.masks import MASCARA_STYLES
 from tryon.scenes import SCENES
 from tryon.skin import Shade, SkinTone
 
@@ -27,10 +29,24 @@ from .members import member_for_token
 from .models import Look, Member, Product, SkinAnalysis
 
 MAX_ITEMS = 10
+WEAR = ("intensity", "wing", "lashes")  # how an item is worn: the Application fields of the same names
 
 
 def _invalid(reason: str) -> StoreError:
     return StoreError("invalid_field", field="look", reason=reason)
+
+
+def _refused(key: str, expected: str, **params: object) -> StoreError:
+    """A look setting out of range, with what it takes in zh and en."""
+    return StoreError("invalid_field", field=f"look.{key}", reason=tuple(both(expected, **params).values()))
+
+
+def _fraction(raw: dict, key: str, default: float) -> float:
+    value = raw.get(key, default)
+    # bool is an int to Python, and NaN fails every comparison, so both are refused here
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise _refused(key, "expect_number", min=0, max=1)
+    return float(value)
 
 
 def _items(session: Session, raw_items: object, minimum: int = 0) -> list[dict]:
@@ -44,18 +60,28 @@ def _items(session: Session, raw_items: object, minimum: int = 0) -> list[dict]:
         product = session.get(Product, raw["sku"].strip().upper())
         if product is None or product.category != "makeup":
             raise StoreError("product_not_found", 404, sku=raw["sku"])
-        intensity = raw.get("intensity", 1.0)
-        if isinstance(intensity, bool) or not isinstance(intensity, (int, float)) or not 0 <= intensity <= 1:
-            raise _invalid("'intensity' must be a number from 0 to 1")
+        lashes = raw.get("lashes", "natural")
+        if lashes not in MASCARA_STYLES:
+            raise _refused("lashes", "expect_choice", choices=", ".join(MASCARA_STYLES))
         items.append(
             {
                 "sku": product.sku,
-                "intensity": float(intensity),
+                "intensity": _fraction(raw, "intensity", 1.0),
                 "wing": bool(raw.get("wing", False)),
+                "lashes": lashes,
                 "product": product,
             }
         )
     return items
+
+
+def _wear(item: dict) -> dict:
+    return {key: item[key] for key in WEAR}
+
+
+def _stored(item: dict) -> dict:
+    """A validated item as a look keeps it (the product is looked up again when shown)."""
+    return {"sku": item["sku"], **_wear(item)}
 
 
 def _scene(value: object) -> str | None:
@@ -66,20 +92,31 @@ def _scene(value: object) -> str | None:
     return str(value)
 
 
-def resolve(session: Session, spec: object) -> tuple[list[Application], str | None]:
-    """A look spec as applications for ``tryon.makeup.render_look`` and a scene filter."""
+@dataclass(frozen=True)
+class ResolvedLook:
+    """A look as the engine takes it: applications for ``render_look``, its skin smoothing (0..1)
+    and a scene filter."""
+
+    applications: tuple[Application, ...]
+    scene: str | None = None
+    smoothing: float = 0.0
+
+
+def resolve(session: Session, spec: object) -> ResolvedLook:
+    """A look spec (its own items or a preset's, with the spec's scene and smoothing if it gives
+    them) in the engine's terms."""
     if not isinstance(spec, dict):
         raise _invalid("expected an object")
     if "preset" in spec:
         preset = session.scalar(select(Look).where(Look.key == str(spec["preset"]), Look.member_id.is_(None)))
         if preset is None:
             raise _invalid(f"no preset look {spec['preset']!r}")
-        spec = {"items": preset.items, "scene": spec.get("scene", preset.scene)}
-    applications = [
-        Application(i["product"].product_type, i["product"].shade_hex, i["product"].finish, i["intensity"], i["wing"])
+        spec = {"scene": preset.scene, "smoothing": preset.smoothing, **spec, "items": preset.items}
+    applications = tuple(
+        Application(i["product"].product_type, i["product"].shade_hex, i["product"].finish, **_wear(i))
         for i in _items(session, spec.get("items"))
-    ]
-    return applications, _scene(spec.get("scene"))
+    )
+    return ResolvedLook(applications, _scene(spec.get("scene")), _fraction(spec, "smoothing", 0.0))
 
 
 def look_dict(session: Session, look: Look) -> dict:
@@ -91,8 +128,11 @@ def look_dict(session: Session, look: Look) -> dict:
         "key": look.key,
         "name": {"zh": look.name_zh, "en": look.name_en},
         "scene": look.scene,
-        "items": [
-            {**item, "product": product_dict(products[item["sku"]])} for item in look.items if item["sku"] in products
+        "smoothing": look.smoothing,
+        "items": [  # looks saved before lash styles keep the default
+            {"lashes": "natural", **item, "product": product_dict(products[item["sku"]])}
+            for item in look.items
+            if item["sku"] in products
         ],
         "created_at": timeutil.to_iso(look.created_at),
         "share_code": look.share_code,
@@ -106,7 +146,7 @@ def look_by_share_code(session: Session, code: object) -> dict:
         session.scalar(select(Look).where(Look.share_code == text)) if text else None, "look_not_found", share=code
     )
     shown = look_dict(session, look)
-    return {key: shown[key] for key in ("share_code", "name", "scene", "items")}
+    return {key: shown[key] for key in ("share_code", "name", "scene", "smoothing", "items")}
 
 
 def presets(session: Session) -> list[dict]:
@@ -121,13 +161,11 @@ def sync_presets(session: Session, seed_dir: Path, now: datetime | None = None) 
     now = now or timeutil.now()
     entries = json.loads((seed_dir / "looks.json").read_text(encoding="utf-8"))
     for entry in entries:
-        _items(session, entry["items"])  # a preset naming a missing product is a data error
+        items = _items(session, entry["items"])  # a preset naming a missing product is a data error
         look = session.scalar(select(Look).where(Look.key == entry["key"])) or Look(key=entry["key"], created_at=now)
         look.name_zh, look.name_en, look.scene = entry["name_zh"], entry["name_en"], entry.get("scene")
-        look.items = [
-            {"sku": i["sku"], "intensity": i.get("intensity", 1.0), "wing": i.get("wing", False)}
-            for i in entry["items"]
-        ]
+        look.smoothing = _fraction(entry, "smoothing", 0.0)
+        look.items = [_stored(i) for i in items]
         session.add(look)
     session.commit()
     return len(entries)
@@ -148,6 +186,7 @@ def save_look(session: Session, body: dict, token: object, now: datetime | None 
         raise StoreError("consent_required", 422)
     items = _items(session, body.get("items"), minimum=1)
     scene = _scene(body.get("scene"))
+    smoothing = _fraction(body, "smoothing", 0.0)
     name = body.get("name")
     if name is not None and (not isinstance(name, str) or len(name) > 60):
         raise _invalid("'name' must be text up to 60 characters")
@@ -159,8 +198,9 @@ def save_look(session: Session, body: dict, token: object, now: datetime | None 
         name_zh=name or default["zh"],
         name_en=name or default["en"],
         scene=scene,
+        smoothing=smoothing,
         created_at=now,
-        items=[{"sku": i["sku"], "intensity": i["intensity"], "wing": i["wing"]} for i in items],
+        items=[_stored(i) for i in items],
         share_code=codes.new_code("L", 6),
     )
     session.add(look)

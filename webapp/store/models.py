@@ -26,7 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-MAKEUP_TYPES = ("lip", "eye", "cheek", "brow", "liner")
+# in the order the try-on page offers them
+MAKEUP_TYPES = ("lip", "eye", "cheek", "liner", "brow", "mascara", "foundation", "concealer")
 REPAIR_STATUSES = (
     "received",
     "diagnosing",
@@ -349,8 +350,9 @@ class Look(Base):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
     name_zh: Mapped[str] = mapped_column(String(60))
     name_en: Mapped[str] = mapped_column(String(60))
-    items: Mapped[list] = mapped_column(JSON)  # [{"sku", "intensity", "wing"}]
+    items: Mapped[list] = mapped_column(JSON)  # [{"sku", "intensity", "wing", "lashes"}]
     scene: Mapped[str | None] = mapped_column(String(20))
+    smoothing: Mapped[float] = mapped_column(Float, default=0.0)  # skin smoothing of the whole look, 0..1
     created_at: Mapped[datetime] = mapped_column(DateTime)
     share_code: Mapped[str | None] = mapped_column(String(12), unique=True)  # a saved look, shown at the console
 

@@ -23,12 +23,16 @@ from .errors import StoreError
 from .models import Product, Store
 from .stock import nearby_stock
 
-# words that say what kind of product, not which one
+# words that say what kind of product, not which one; the first kind named wins, and brow is
+# last because "brow" hides in "brown", a shade of every other kind ("brown black mascara")
 TYPE_WORDS = {
     "lip": ("口红", "唇膏", "唇釉", "lipstick", "lip", "gloss"),
     "eye": ("眼影", "eyeshadow", "shadow"),
     "cheek": ("腮红", "blush"),
     "liner": ("眼线", "eyeliner", "liner"),
+    "mascara": ("睫毛膏", "睫毛", "mascara", "lash"),
+    "foundation": ("粉底液", "粉底", "foundation"),
+    "concealer": ("遮瑕膏", "遮瑕液", "遮瑕", "concealer"),
     "brow": ("眉笔", "brow"),
 }
 NOISE = re.compile(r"[\s#·,，。!！?？'\"-]+|那支|这支|那个|这个|的|色|号|店|门店|store|shop|branch", re.IGNORECASE)

@@ -17,6 +17,8 @@ from . import looks
 from .errors import StoreError
 
 STATUS = {"invalid_image": 400, "image_too_large": 413}
+# matched to the skin itself (tryon.skin.recommend), so their reasons speak of the skin, not of colours
+BASE_MAKEUP = ("foundation", "concealer")
 
 # ``run(work, *args)`` calls ``work(landmarker, *args)`` wherever the caller does its CV work
 PhotoRunner = Callable[..., PhotoResult]
@@ -45,11 +47,10 @@ def try_on_photo(
 ) -> tuple[bytes, dict]:
     """The rendered JPEG and what was found: faces and their boxes, skin tone of the largest face
     made up, shade picks."""
-    applications, scene = looks.resolve(session, spec)
+    look = looks.resolve(session, spec)
     chosen = face_choice(face)
     with image_errors():
-        # "all" keeps the plain call: only a picked face adds the argument
-        result = run(render_photo, data, applications, scene, *(() if chosen is None else (chosen,)))
+        result = run(render_photo, data, look.applications, look.scene, chosen, look.smoothing)
     if not result.faces:
         raise StoreError("no_face", 422)
     if chosen is not None and chosen >= result.faces:
@@ -76,5 +77,7 @@ def skin_tone_dict(tone: SkinTone) -> dict:
 
 def _with_reasons(picks: dict[str, list[dict]], tone: SkinTone) -> dict[str, list[dict]]:
     skin = tuple(both(f"skin_{tone.category}").values())
-    reason = both(f"shade_reason_{tone.undertone}", skin=skin)
-    return {kind: [{**pick, "reason": reason} for pick in shades] for kind, shades in picks.items()}
+    undertone = tuple(both(f"undertone_{tone.undertone}").values())
+    colour = both(f"shade_reason_{tone.undertone}", skin=skin)
+    reasons = {kind: both(f"shade_reason_{kind}", skin=skin, undertone=undertone) for kind in BASE_MAKEUP}
+    return {kind: [{**pick, "reason": reasons.get(kind, colour)} for pick in shades] for kind, shades in picks.items()}
