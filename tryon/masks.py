@@ -302,18 +302,16 @@ def lash_strokes(face: Face, style: str = "natural") -> list[np.ndarray]:
         if np.dot(up, face.points[lower].mean(axis=0) - lid.mean(axis=0)) > 0:
             up = -up  # away from the eye, whichever way the head rolls
         width = lash["thickness"] * eye_width
-        for k, root in enumerate(_resample(lid, lash["count"] + 2)[1:-1]):
-            t = (k + 1) / (lash["count"] + 1)  # 0 at the inner corner, 1 at the outer
-            length = lash["length"] * eye_width * (0.6 + 0.6 * t)
-            lean = lash["curl"] * (2 * t - 0.4)  # inner lashes stand up, outer ones fan out
-            direction = up + along * lean
-            direction /= np.linalg.norm(direction)
-            side = np.array([direction[1], -direction[0]])
-            spine = [root, root + direction * 0.55 * length + up * 0.1 * length, root + direction * length]
-            half = [width / 2, width / 3, width / 10]  # thinner towards the tip
-            left = [p + side * h for p, h in zip(spine, half)]
-            right = [p - side * h for p, h in zip(spine, half)]
-            strokes.append(np.array(left + right[::-1], np.float32))
+        roots = _resample(lid, lash["count"] + 2)[1:-1]
+        t = (np.arange(lash["count"]) + 1)[:, None] / (lash["count"] + 1)  # 0 at the inner corner, 1 outer
+        length = lash["length"] * eye_width * (0.6 + 0.6 * t)
+        direction = up + along * lash["curl"] * (2 * t - 0.4)  # inner lashes stand up, outer ones fan out
+        direction /= np.linalg.norm(direction, axis=1, keepdims=True)
+        side = np.stack([direction[:, 1], -direction[:, 0]], axis=1)
+        spine = np.stack([roots, roots + direction * 0.55 * length + up * 0.1 * length, roots + direction * length], 1)
+        half = np.array([width / 2, width / 3, width / 10])[None, :, None]  # thinner towards the tip
+        outline = np.concatenate([spine + side[:, None] * half, (spine - side[:, None] * half)[:, ::-1]], axis=1)
+        strokes.extend(outline.astype(np.float32))
     return strokes
 
 
