@@ -34,7 +34,7 @@ STILL_FPS = """async ([png, renderer, count, look, smoothing]) => {
     image.src = png;
     await image.decode();
     const device = await window.StoreLensDevice.create({ canvas: document.createElement("canvas"), renderer });
-    return [device.renderer, await window.StoreLensDevice.measure(device, image, look, count, 60000, smoothing)];
+    return [device.renderer, await window.StoreLensDevice.measure(device, image, look, smoothing, count, 60000)];
 }"""
 LIPS = [{"product_type": "lip", "color_hex": "#b0203a", "finish": "satin", "intensity": 1}]
 # every product type, base makeup and lashes included, on smoothed skin

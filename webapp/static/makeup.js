@@ -201,7 +201,7 @@
       state.device ||= await withTimeout(window.StoreLensDevice.create({ canvas: $("after-device") }), 15000);
       if (!state.stream) return;
       if (asked !== "device") {
-        const fps = await window.StoreLensDevice.measure(state.device, $("video"), deviceLook());
+        const fps = await window.StoreLensDevice.measure(state.device, $("video"), deviceLook(), state.smoothing);
         document.body.dataset.deviceFps = fps.toFixed(1);
         if (fps < 24) { startServer(t.device_slow.replace("{fps}", fps.toFixed(0))); return; }
       }

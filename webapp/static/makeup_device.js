@@ -628,8 +628,9 @@ void main() {
     };
   }
 
-  // Frames per second this browser holds: ``count`` made-up frames of ``source`` after a warm-up one.
-  async function measure(device, source, look, count = 12, budgetMs = 3000, smoothing = 0) {
+  // Frames per second this browser holds: ``count`` frames of ``source`` made up with ``look`` (and
+  // ``smoothing``, which costs the most) after a warm-up one.
+  async function measure(device, source, look, smoothing = 0, count = 12, budgetMs = 3000) {
     await device.frame(source, look, null, smoothing);
     const started = performance.now();
     let done = 0;
