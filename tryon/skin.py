@@ -119,6 +119,7 @@ def _lab_star(color_hex: str) -> tuple[float, float, float]:
 
 # base makeup matches the skin itself (foundation) or sits a little lighter to brighten (concealer), in L*
 _BASE_LIFT = {"foundation": 0.0, "concealer": 5.0}
+BASE_TYPES: tuple[str, ...] = tuple(_BASE_LIFT)  # matched to the skin itself, not by colour
 
 
 def _score(tone: SkinTone, shade: Shade) -> float:

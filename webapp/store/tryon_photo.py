@@ -10,15 +10,13 @@ from sqlalchemy.orm import Session
 
 from tryon.imageio import ImageInputError
 from tryon.pipeline import PhotoResult, render_photo
-from tryon.skin import SkinTone, recommend
+from tryon.skin import BASE_TYPES, SkinTone, recommend
 
 from ..text import both
 from . import looks
 from .errors import StoreError
 
 STATUS = {"invalid_image": 400, "image_too_large": 413}
-# matched to the skin itself (tryon.skin.recommend), so their reasons speak of the skin, not of colours
-BASE_MAKEUP = ("foundation", "concealer")
 
 # ``run(work, *args)`` calls ``work(landmarker, *args)`` wherever the caller does its CV work
 PhotoRunner = Callable[..., PhotoResult]
@@ -79,5 +77,7 @@ def _with_reasons(picks: dict[str, list[dict]], tone: SkinTone) -> dict[str, lis
     skin = tuple(both(f"skin_{tone.category}").values())
     undertone = tuple(both(f"undertone_{tone.undertone}").values())
     colour = both(f"shade_reason_{tone.undertone}", skin=skin)
-    reasons = {kind: both(f"shade_reason_{kind}", skin=skin, undertone=undertone) for kind in BASE_MAKEUP}
+    reasons = {
+        kind: both(f"shade_reason_{kind}", skin=skin, undertone=undertone) for kind in BASE_TYPES
+    }  # they speak of the skin
     return {kind: [{**pick, "reason": reasons.get(kind, colour)} for pick in shades] for kind, shades in picks.items()}
