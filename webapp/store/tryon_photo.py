@@ -77,7 +77,6 @@ def _with_reasons(picks: dict[str, list[dict]], tone: SkinTone) -> dict[str, lis
     skin = tuple(both(f"skin_{tone.category}").values())
     undertone = tuple(both(f"undertone_{tone.undertone}").values())
     colour = both(f"shade_reason_{tone.undertone}", skin=skin)
-    reasons = {
-        kind: both(f"shade_reason_{kind}", skin=skin, undertone=undertone) for kind in BASE_TYPES
-    }  # they speak of the skin
+    # base makeup is matched to the skin itself, so its reasons speak of the skin, not of colours
+    reasons = {kind: both(f"shade_reason_{kind}", skin=skin, undertone=undertone) for kind in BASE_TYPES}
     return {kind: [{**pick, "reason": reasons.get(kind, colour)} for pick in shades] for kind, shades in picks.items()}
