@@ -392,7 +392,7 @@ def test_a_call_back_is_for_the_signed_in_member(queue, web_app_folder, sign_in,
     assert made["reason"] == "callback" and made["store"] == "wujiaochang" and made["phone"].endswith(phone[-4:])
 
 
-def test_second_fallback_in_a_row_hands_over(queue, web_app_folder):
+def test_second_fallback_in_a_row_hands_over(api, queue, web_app_folder):  # api: actions post to the test web app
     lost = {"event": "user", "text": "??", "parse_data": {"intent": {"name": "nlu_fallback"}}}
     dispatcher, _ = run(support_actions.Fallback(), tracker(events=[lost], sender="lost-user"))
     assert dispatcher.messages[0]["response"] == "utter_default"
