@@ -2,6 +2,7 @@
 WebGL (SwiftShader) or a 2D canvas, and a still photo comes out as the Python engine renders it."""
 
 import base64
+import re
 import shutil
 
 import cv2
@@ -316,7 +317,8 @@ def test_the_page_picks_by_frame_rate_and_the_shopper_can_switch(live):
     mode = page.evaluate("document.body.dataset.live")
     assert mode == ("device" if fps >= 24 else "server")
     if mode == "server":  # SwiftShader on a shared CPU: the server stream, and the reason shown
-        assert f"({fps:.0f} fps)" in page.inner_text("#live-note")
+        shown = re.search(r"\((\d+) fps\)", page.inner_text("#live-note"))
+        assert shown and abs(int(shown[1]) - fps) <= 0.55  # whole fps of the measure (kept to 0.1 here)
         page.wait_for_function("Number(document.body.dataset.frames || 0) >= 2", timeout=30000)
     page.click("#live-mode")
     page.wait_for_function(
