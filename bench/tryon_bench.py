@@ -39,7 +39,7 @@ from skimage import data
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from timing import median_ms, p50_p95  # noqa: E402
+from timing import interleaved_median_ms, median_ms, p50_p95  # noqa: E402
 
 from tests.webserver import procfile_command, procfile_server, seeded_sqlite  # noqa: E402
 from tryon.imageio import decode_image, encode_jpeg  # noqa: E402
@@ -82,7 +82,6 @@ def face_frame(width: int, height: int) -> np.ndarray:
 def engine(width: int, height: int, frames: int) -> dict[str, float]:
     frame = face_frame(width, height)
     jpeg = encode_jpeg(frame)
-    results = {}
     with StreamLandmarker() as tracker:
         smoother = LandmarkSmoother()
         for _ in range(10):  # settle the tracker
@@ -92,21 +91,16 @@ def engine(width: int, height: int, frames: int) -> dict[str, float]:
         def landmarks():
             return [smoother(f, next(clock) / 30) for f in tracker.detect(frame)]
 
-        results["landmarks only"] = median_ms(landmarks, frames)
-        for name, application in LOOK.items():
-            results[f"landmarks + {name}"] = median_ms(lambda: render_look(frame, landmarks(), [application]), frames)
-        results["landmarks + full look"] = median_ms(
-            lambda: render_look(frame, landmarks(), list(LOOK.values())), frames
-        )
-        for name, application in BASE.items():
-            results[f"landmarks + {name}"] = median_ms(lambda: render_look(frame, landmarks(), [application]), frames)
-        results[f"landmarks + smoothing {SMOOTHING}"] = median_ms(
-            lambda: render_look(frame, landmarks(), [], SMOOTHING), frames
-        )
-        everything = [*LOOK.values(), *BASE.values()]
-        results["landmarks + all + smoothing"] = median_ms(
-            lambda: render_look(frame, landmarks(), everything, SMOOTHING), frames
-        )
+        def made_up(look, smoothing=0.0):
+            return lambda: render_look(frame, landmarks(), look, smoothing)
+
+        runs = {"landmarks only": landmarks}
+        runs.update({f"landmarks + {name}": made_up([a]) for name, a in LOOK.items()})
+        runs["landmarks + full look"] = made_up(list(LOOK.values()))
+        runs.update({f"landmarks + {name}": made_up([a]) for name, a in BASE.items()})
+        runs[f"landmarks + smoothing {SMOOTHING}"] = made_up([], SMOOTHING)
+        runs["landmarks + all + smoothing"] = made_up([*LOOK.values(), *BASE.values()], SMOOTHING)
+        results = interleaved_median_ms(runs, frames)
     results["JPEG decode"] = median_ms(lambda: decode_image(jpeg), frames)
     results["JPEG encode"] = median_ms(lambda: encode_jpeg(frame), frames)
     return results

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -18,7 +19,7 @@ class Face:
 
     points: np.ndarray
 
-    @property
+    @cached_property  # every mask of every product asks for it
     def width(self) -> float:
         """Cheek-to-cheek distance: the yardstick for feathering and sizes."""
         return float(np.linalg.norm(self.points[_WIDTH_TO] - self.points[_WIDTH_FROM]))

@@ -99,10 +99,11 @@ MASKS: dict[str, Callable[[Face, np.ndarray, Application], list[masks.Mask]]] = 
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def _paint_lab(lab, weights, target, strength, f, origin, sparkle):  # pragma: no cover - compiled
+def _paint_lab(lab, weights, target, strength, f, origin, sparkle, touched):  # pragma: no cover - compiled
     """The shade on one region in 8-bit Lab, in place: chroma moved to the shade's, lightness shifted
     and shaped by the finish from the region's own highlights (see the spec's ``transfer`` and
-    ``finishes``). One pass for the means and spread, one to paint, with no temporaries."""
+    ``finishes``). One pass for the means and spread, one to paint (marking ``touched``), with no
+    temporaries."""
     h, w = weights.shape
     total, sum_l, sum_a, sum_b, square = 0.0, 0.0, 0.0, 0.0, 0.0
     for i in range(h):
@@ -126,13 +127,15 @@ def _paint_lab(lab, weights, target, strength, f, origin, sparkle):  # pragma: n
             k = weights[i, j]
             if k <= 1e-3:  # outside the mask stays bit-identical
                 continue
+            touched[i, j] = 1
             k *= strength
             L, a, b = float(lab[i, j, 0]), float(lab[i, j, 1]), float(lab[i, j, 2])
             rel = L - mean_l
             made = L + lightness + relief * rel + relief_up * max(rel, 0.0)
             if gain != 0.0:
                 highlight = min(max((rel - start * spread) / (width * spread), 0.0), 1.0)
-                made += gain * (highlight if power == 1.0 else highlight**power)
+                if highlight > 0.0:
+                    made += gain * (highlight if power == 1.0 else highlight**power)
             if glitter != 0.0:  # fine sparkle, fixed to the frame so it twinkles as you move
                 made += glitter * sparkle[(origin[1] + i) % tile, (origin[0] + j) % tile]
             a2 = target[1] + keep * (a - mean_a)
@@ -163,9 +166,10 @@ def _made_up_face(image: np.ndarray, face: Face, look: Sequence[Application]) ->
         at = (slice(mask.y - y0, mask.y - y0 + h), slice(mask.x - x0, mask.x - x0 + w))
         strength = OPACITY[application.product_type] * application.intensity
         target = hex_to_lab(application.color_hex)
-        _paint_lab(lab[at], mask.alpha, target, strength, _NUMBERS[application.finish], (mask.x, mask.y), _SPARKLE)
-        touched[at] |= (mask.alpha > 1e-3).view(np.uint8)  # pixels outside every mask stay bit-identical
-    cv2.copyTo(cv2.cvtColor(lab, cv2.COLOR_LAB2BGR), touched, region)  # in place, 30x np.copyto's speed
+        numbers = _NUMBERS[application.finish]
+        _paint_lab(lab[at], mask.alpha, target, strength, numbers, (mask.x, mask.y), _SPARKLE, touched[at])
+    # pixels outside every mask stay bit-identical; in place, 30x np.copyto's speed
+    cv2.copyTo(cv2.cvtColor(lab, cv2.COLOR_LAB2BGR), touched, region)
 
 
 def render_look(

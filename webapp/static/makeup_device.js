@@ -160,7 +160,7 @@
     });
   }
   // The lower lip of an open mouth: lip-coloured pixels just inside the landmark opening are lip too
-  // (tryon/masks.py _lower_lip_edge). ``rgba`` is the mask box of the frame as it is now.
+  // (tryon/masks.py _grow_lower_lip). ``rgba`` is the mask box of the frame as it is now.
   function lowerLipEdge(spec, face, mask, opening, rgba) {
     const E = spec.lip_edge, { w, h, alpha: lip } = mask, n = w * h;
     const solid = lip.map((v) => (v > 0.9 ? 1 : 0));
