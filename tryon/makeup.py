@@ -183,3 +183,12 @@ def render_look(
         smooth_skin(out, face, smoothing)
         _made_up_face(out, face, ordered)
     return out
+
+
+def warm_up() -> None:
+    """Compile the renderer's kernels now (numba: from its on-disk cache after the first run, ~0.3 s;
+    ~3 s on a fresh install) so that a server's first shopper does not wait for them."""
+    points = np.random.default_rng(0).random((478, 2)) * 96 + 16  # any face: kernels compile per type
+    image = np.full((128, 128, 3), 128, np.uint8)
+    look = [Application(kind, "#C1121F", "shimmer") for kind in PRODUCT_TYPES]
+    render_look(image, [Face(points.astype(np.float32))], look, smoothing=0.5)

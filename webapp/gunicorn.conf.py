@@ -22,3 +22,10 @@ timeout = 30  # a worker whose event loop stalls this long is restarted
 graceful_timeout = 10
 accesslog = "-"
 logger_class = "webapp.logmask.MaskingLogger"  # access lines without phone numbers or booking codes
+
+
+def post_worker_init(worker):
+    """Each worker compiles the try-on kernels before it takes requests, not on a shopper's first frame."""
+    from tryon.makeup import warm_up
+
+    warm_up()

@@ -1,5 +1,9 @@
 """Makeup on a real face: colour goes where it should and nowhere else."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
@@ -8,6 +12,7 @@ from tryon import regions as R
 from tryon.makeup import Application, hex_to_lab, render_look
 
 RED = "#C1121F"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def region_mask(shape, face, indices, grow: int = 0) -> np.ndarray:
@@ -156,3 +161,27 @@ def test_all_faces_in_a_photo_are_made_up(frame, photo_landmarker):
 def test_bad_applications_are_refused(kwargs):
     with pytest.raises(ValueError):
         Application(**kwargs)
+
+
+def test_after_warm_up_a_real_frame_compiles_nothing():
+    """A server worker warms up before its first shopper (webapp/gunicorn.conf.py): every compiled
+    kernel a real face with every product and finish needs is ready by then."""
+    script = """
+import numpy as np
+from numba.core.registry import CPUDispatcher
+from tests.tryon.conftest import face_frame
+from tryon import makeup, masks
+from tryon.landmarks import PhotoLandmarker
+
+kernels = [f for m in (makeup, masks) for f in vars(m).values() if isinstance(f, CPUDispatcher)]
+makeup.warm_up()
+ready = {f.__name__: len(f.signatures) for f in kernels}
+image = face_frame()
+look = [makeup.Application(k, "#C1121F", f) for k in makeup.PRODUCT_TYPES for f in makeup.FINISHES]
+with PhotoLandmarker() as landmarker:
+    makeup.render_look(image, landmarker.detect(image), look, smoothing=0.4)
+print(len(kernels), ready == {f.__name__: len(f.signatures) for f in kernels})
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
+    count, unchanged = done.stdout.split()
+    assert int(count) >= 5 and unchanged == "True"
