@@ -365,9 +365,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "handoff_closed": ("该对话已结束。", "This chat has been closed."),
     "handoff_not_taken": ("请先接待该对话再回复。", "Take this chat before replying."),
     "store_closed": (
-        "{store}现在不在营业时间，店员 {opens_at} 上班。可以留下电话预约回电。",
-        "{store} is closed now; advisors are back at {opens_at}. You can ask for a call back.",
+        "{store}现在不在营业时间，店员{opens}上班。可以留下电话预约回电。",
+        "{store} is closed now; advisors are back {opens}. You can ask for a call back.",
     ),
+    # when a closed store opens again (the store_closed message's {opens})
+    "opens_today": ("今天 {time} ", "at {time} today"),
+    "opens_tomorrow": ("明天 {time} ", "at {time} tomorrow"),
+    "opens_on": (" {day} {time} ", "at {time} on {day}"),
+    "opens_unknown": ("另行通知的时间", "at a time still to be announced"),
     "chat_advisor_joined": ("店员 {advisor} 已加入对话。", "Store advisor {advisor} has joined the chat."),
     "chat_handoff_closed": (
         "店员已结束对话，接下来由智能助手继续为你服务。",

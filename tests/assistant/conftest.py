@@ -43,8 +43,9 @@ def api(web_app):
 
 
 @pytest.fixture(scope="session")
-def queue(web_app):
-    """A store's hand-over queue as its advisor sees it in the console: ``queue(store)``."""
+def queue(web_app, api):
+    """A store's hand-over queue as its advisor sees it in the console: ``queue(store)``. The hand-overs
+    in it are the actions', so they are pointed at the test web app too (``api``)."""
     sessions: dict[str, object] = {}
 
     def read(store: str = "jingan", status: str = "open") -> list[dict]:

@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -176,10 +176,13 @@ def store_hours(folder: Path, code: str, opens: str, closes: str) -> Iterator[No
 @contextmanager
 def store_closed_now(folder: Path, code: str) -> Iterator[str]:
     """The store open for an hour on the other half of the day, so closed whenever this runs; yields
-    the hour it opens."""
-    hours = ("01:00", "02:00") if datetime.now(SHANGHAI).hour >= 12 else ("20:00", "21:00")
+    when it opens next, ISO 8601 (tonight, or after midnight)."""
+    now = datetime.now(SHANGHAI)
+    late = now.hour >= 12
+    hours = ("01:00", "02:00") if late else ("20:00", "21:00")
+    day = now.date() + timedelta(days=1 if late else 0)
     with store_hours(folder, code, *hours):
-        yield hours[0]
+        yield f"{day.isoformat()}T{hours[0]}"
 
 
 # one advisor per store, made as the `flask staff create` command makes them (the web app's environment)

@@ -14,6 +14,8 @@ import sqlite3
 import pytest
 import requests
 
+from actions.support_actions import opening_label
+
 from . import stack
 from .replies import response_text
 
@@ -157,7 +159,7 @@ def test_a_closed_store_offers_a_call_back_or_a_booking(chat_api, closed_store, 
     chat = shopper.say("talk to a person", store=store)
     assert chat["state"] == "assistant" and chat["handoff"] is None
     (closed,) = [m for m in replies(chat) if m.get("buttons")]
-    assert closed["text"] == response_text("utter_store_closed_now", "en", opens_at=opens)
+    assert closed["text"] == response_text("utter_store_closed_now", "en", opens_at=opening_label(opens, "en"))
     assert [b["payload"] for b in closed["buttons"]] == ["/request_callback", "/book_consultation"]
 
     assert "sign in" in text_of(shopper.say("/request_callback", store=store))  # no member, no call-back

@@ -1,11 +1,12 @@
 """Chat conversations and hand-overs: ownership, the cursor, the advisor queue, erasure."""
 
 import threading
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 
 from webapp.store import chat, handoffs, repairs
+from webapp.store.catalog import hours_on
 from webapp.store.db import Database
 from webapp.store.models import ChatConversation, ChatMessage, HandoffRequest, Store
 
@@ -85,7 +86,8 @@ def test_hand_over_queue_and_wait(session):
 def test_closed_store_takes_only_call_backs(session):
     conversation = _chat(session)
     error = fails("store_closed", 409, _hand_over, session, conversation, NIGHT)
-    assert error.params["opens_at"] == "10:00"
+    assert error.params["opens_at"] == "2026-11-26T10:00:00+08:00"
+    assert "明天 10:00" in error.message("zh") and "at 10:00 tomorrow" in error.message("en")
     fails("sign_in_required", 401, _hand_over, session, conversation, NIGHT, reason="callback")
     shopper = member(session, "13655550124")
     body = {"sender_id": chat.sender_id(conversation), "reason": "callback"}
@@ -149,3 +151,13 @@ def test_erase_removes_messages_hand_overs_and_watches(session):
     assert session.scalar(select(func.count()).select_from(ChatMessage)) == 0
     assert session.scalar(select(func.count()).where(HandoffRequest.sender_id == sender)) == 0
     assert chat.by_public_id(session, conversation.public_id) is None
+
+
+def test_a_store_closed_for_a_holiday_says_the_day_it_opens_again(session):
+    songjiang = session.scalar(select(Store).where(Store.code == "songjiang"))  # closed on Chinese New Year's Day 2027
+    conversation = chat.open_conversation(session, store=songjiang, now=datetime(2027, 2, 5, 20, 0))
+    error = fails("store_closed", 409, _hand_over, session, conversation, datetime(2027, 2, 5, 20, 0))
+    opens = hours_on(songjiang, date(2027, 2, 7))[0]
+    assert error.params["opens_at"] == f"2027-02-07T{opens}:00+08:00"
+    assert f"2027-02-07 {opens}" in error.message("zh") and f"at {opens} on 2027-02-07" in error.message("en")
+    assert handoffs.next_opening(songjiang, datetime(2027, 2, 7, 8, 0)) == datetime.fromisoformat(f"2027-02-07T{opens}")

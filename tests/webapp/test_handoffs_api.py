@@ -65,7 +65,8 @@ def test_closed_store_offers_a_call_back(client, clock, staff_headers):
     closed = client.post("/api/v1/handoffs", json={"sender_id": sender}, headers={**SERVICE, **EN})
     assert closed.status_code == 409
     error = closed.get_json()["error"]
-    assert (error["code"], error["opens_at"]) == ("store_closed", "10:00") and "10:00" in error["message"]
+    assert (error["code"], error["opens_at"]) == ("store_closed", "2026-11-26T10:00:00+08:00")
+    assert "at 10:00 tomorrow" in error["message"]
     body = {"sender_id": sender, "reason": "callback"}
     assert client.post("/api/v1/handoffs", json=body, headers=SERVICE).status_code == 401
     member = sign_in(client, "13655550177")

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 import statistics
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..text import translate
 from . import audit, chat, timeutil
-from .catalog import get_store, hours_on
+from .catalog import HOLIDAY_HORIZON_DAYS, get_store, hours_on
 from .db import found, unit_of_work
 from .errors import StoreError
 from .members import mask_phone
@@ -48,6 +49,28 @@ def is_open(store: Store, now: datetime) -> bool:
     if opens <= closes:
         return opens <= moment < closes
     return moment >= opens or moment < closes  # open past midnight
+
+
+def next_opening(store: Store, now: datetime) -> datetime | None:
+    """When the store next opens after ``now``, holiday hours and closures counted (a store closed on
+    Chinese New Year's Day opens the day after, not at its usual time); None if not within the holiday horizon."""
+    for offset in range(HOLIDAY_HORIZON_DAYS + 1):
+        day = now.date() + timedelta(days=offset)
+        hours = hours_on(store, day)
+        if hours and (moment := datetime.combine(day, _clock(hours[0]))) > now:
+            return moment
+    return None
+
+
+def _opening_words(moment: datetime | None, now: datetime) -> tuple[str, str]:
+    """``moment`` as the shopper reads it in zh and en: a time today or tomorrow, else with its date."""
+    if moment is None:
+        key, values = "opens_unknown", {}
+    else:
+        days = (moment.date() - now.date()).days
+        key = {0: "opens_today", 1: "opens_tomorrow"}.get(days, "opens_on")
+        values = {"time": f"{moment:%H:%M}", "day": moment.date().isoformat()}
+    return translate(key, "zh", **values), translate(key, "en", **values)
 
 
 def _handling_minutes(session: Session, store_id: int | None) -> float:
@@ -167,7 +190,14 @@ def create(
     if reason == "callback" and member is None:
         raise StoreError("sign_in_required", 401)
     if reason != "callback" and store is not None and not is_open(store, now):
-        raise StoreError("store_closed", 409, store=(store.name_zh, store.name_en), opens_at=store.opens_at)
+        opens = next_opening(store, now)
+        raise StoreError(
+            "store_closed",
+            409,
+            store=(store.name_zh, store.name_en),
+            opens_at=timeutil.to_iso(opens),
+            opens=_opening_words(opens, now),
+        )
     request = HandoffRequest(
         sender_id=sender,
         channel=_text(body, "channel", 30, "web"),
