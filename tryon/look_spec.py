@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 
 SPEC: dict = {
-    "version": 2,
+    "version": 3,
     # Face Mesh landmark indices (478-point mesh with refined lips and iris)
     "regions": {
         "lips_outer": [61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 409, 270, 269, 267, 0, 37, 39, 40, 185],
@@ -117,8 +117,10 @@ SPEC: dict = {
     # skin smoothing (frequency separation on the foundation's skin region): the band between
     # ``fine`` and ``coarse`` sigmas (fractions of the face width) is blotches and uneven tone and is
     # taken out, clipped at ``edge`` levels so real edges stay; finer detail (pores) and broader
-    # shading stay as they were
-    "smoothing": {"fine": 0.006, "coarse": 0.03, "edge": 10.0},
+    # shading stay as they were. A coarse blur of ``coarse_scale_from`` px or more is worked out at
+    # 1/``coarse_scale`` size (block means) and stretched back bilinearly: at full size it was most of
+    # the cost, and below that size it is cheap and the shortcut would show
+    "smoothing": {"fine": 0.006, "coarse": 0.03, "edge": 10.0, "coarse_scale": 2, "coarse_scale_from": 4.0},
     # how much of the shade a full-intensity product lays down
     "opacity": {
         "lip": 0.9,

@@ -133,7 +133,10 @@
   function softMask(polys, x0, y0, w, h, sigma, scale) {
     const sw = Math.max(Math.floor(w / scale), 1), sh = Math.max(Math.floor(h / scale), 1);
     const shrunk = polys.map((poly) => poly.map(([x, y]) => [x / scale, y / scale]));
-    const small = feathered(filledAlpha(shrunk, x0 / scale, y0 / scale, sw, sh), sw, sh, sigma / scale);
+    return stretch(feathered(filledAlpha(shrunk, x0 / scale, y0 / scale, sw, sh), sw, sh, sigma / scale), sw, sh, w, h);
+  }
+  // ``small`` (sw x sh) stretched to w x h bilinearly, as cv2.resize INTER_LINEAR
+  function stretch(small, sw, sh, w, h) {
     const out = new Float32Array(w * h);
     const at = (v, n, size) => Math.min(Math.max((v + 0.5) * (n / size) - 0.5, 0), n - 1);
     for (let y = 0; y < h; y++) {
@@ -358,13 +361,33 @@
     const fin = spec.finishes[app.finish] || spec.finishes.satin;
     return { target: hexLab(app.color_hex), fin, strength: spec.opacity[app.product_type] * app.intensity };
   }
+  // a wide blur worked out on block means and stretched back, the box padded to whole blocks by
+  // repeating its edge (tryon/retouch.py _wide_blur)
+  function wideBlur(smoothing, channel, w, h, sigma) {
+    const scale = smoothing.coarse_scale;
+    if (sigma < smoothing.coarse_scale_from) return gaussian(channel, w, h, sigma);
+    const sw = Math.ceil(w / scale), sh = Math.ceil(h / scale), means = new Float32Array(sw * sh);
+    for (let y = 0; y < sh; y++) {
+      for (let x = 0; x < sw; x++) {
+        let sum = 0;
+        for (let dy = 0; dy < scale; dy++) {
+          const row = Math.min(y * scale + dy, h - 1) * w;
+          for (let dx = 0; dx < scale; dx++) sum += channel[row + Math.min(x * scale + dx, w - 1)];
+        }
+        means[y * sw + x] = sum / (scale * scale);
+      }
+    }
+    const big = stretch(gaussian(means, sw, sh, sigma / scale), sw, sh, sw * scale, sh * scale), out = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) out.set(big.subarray(y * sw * scale, y * sw * scale + w), y * w);
+    return out;
+  }
   // Skin smoothing (tryon/retouch.py smooth_skin) on the foundation mask's box ``rgba``, in place: the
   // band between the fine and coarse blurs (blotches, uneven tone) taken out, clipped so real edges stay
   function smoothSkin(spec, mask, width, amount, rgba) {
     const { fine, coarse, edge } = spec.smoothing, { w, h, alpha } = mask, channel = new Float32Array(w * h);
     for (let c = 0; c < 3; c++) {
       for (let i = 0; i < channel.length; i++) channel[i] = rgba[i * 4 + c];
-      const detail = gaussian(channel, w, h, Math.max(fine * width, 0.5)), base = gaussian(channel, w, h, coarse * width);
+      const detail = gaussian(channel, w, h, Math.max(fine * width, 0.5)), base = wideBlur(spec.smoothing, channel, w, h, coarse * width);
       for (let i = 0; i < channel.length; i++) {
         if (alpha[i] <= 1e-3) continue;  // outside the skin stays bit-identical, as on the server
         const band = Math.min(Math.max(detail[i] - base[i], -edge), edge);
