@@ -203,9 +203,10 @@ def advisor(api_url: str, store: str) -> requests.Session:
 
 
 @contextmanager
-def web_app(folder: Path, assistant: AssistantAddress | None = None) -> Iterator[str]:
-    """A seeded web app with its own SQLite database; yields the API base URL. With ``assistant``,
-    its chat (``/api/v1/chat``) talks to that Rasa and erases from that tracker database."""
+def web_app(folder: Path, *assistants: AssistantAddress) -> Iterator[str]:
+    """A seeded web app with its own SQLite database; yields the API base URL. With ``assistants``,
+    its chat (``/api/v1/chat``) talks to those Rasa instances (each conversation to its own, as in
+    production) and erases from the first one's tracker database (which they share)."""
     port = free_port()
     env = {
         **os.environ,
@@ -218,9 +219,9 @@ def web_app(folder: Path, assistant: AssistantAddress | None = None) -> Iterator
         # one client (this test run) signs several members in within a minute
         "STORELENS_RATELIMIT_ENABLED": "false",
     }
-    if assistant is not None:
-        env["STORELENS_ASSISTANT_URL"] = assistant.url
-        env["STORELENS_ASSISTANT_TRACKER_URL"] = f"sqlite:///{assistant.tracker_db}"
+    if assistants:
+        env["STORELENS_ASSISTANT_URL"] = " ".join(assistant.url for assistant in assistants)
+        env["STORELENS_ASSISTANT_TRACKER_URL"] = f"sqlite:///{assistants[0].tracker_db}"
         # a turn on a machine busy with the whole suite can take longer than production's 8 s
         env["STORELENS_ASSISTANT_TIMEOUT"] = "60"
     subprocess.run(

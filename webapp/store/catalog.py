@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from . import timeutil
 from .db import found
@@ -96,7 +96,9 @@ def get_product(session: Session, sku: object) -> Product:
 
 
 def list_stores(session: Session) -> list[dict]:
-    return [store_dict(s) for s in session.scalars(select(Store).order_by(Store.code))]
+    return [
+        store_dict(s) for s in session.scalars(select(Store).options(selectinload(Store.holidays)).order_by(Store.code))
+    ]
 
 
 def list_products(session: Session, category: str | None = None, product_type: str | None = None) -> list[dict]:

@@ -60,8 +60,9 @@ class Store(Base):
     phone: Mapped[str] = mapped_column(String(32))
     parking_zh: Mapped[str | None] = mapped_column(Text)  # where to park and what it costs; None: not known
     parking_en: Mapped[str | None] = mapped_column(Text)
-    # loaded with the stores (one query for all), since every store JSON lists the coming ones
-    holidays: Mapped[list[HolidayHours]] = relationship(order_by="HolidayHours.day", lazy="selectin")
+    # read only where hours are asked for (store cards, opening times): a store is loaded on most
+    # calls (stock, slots, chats), and its whole calendar with it cost the chat a third of its time
+    holidays: Mapped[list[HolidayHours]] = relationship(order_by="HolidayHours.day")
 
     __table_args__ = (Index("ix_stores_lat_lon", "lat", "lon"),)
 
