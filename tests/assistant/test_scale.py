@@ -218,3 +218,40 @@ def test_event_classes_found_by_name_as_rasa_finds_them():
         Event.resolve_by_type("no_such_event")
     assert "no_such_event" not in rasa_server.EVENT_CLASSES
     assert Event.from_parameters({"event": "slot", "name": "lang", "value": "en"}) == SlotSet("lang", "en")
+
+
+def test_calls_to_the_action_server_go_over_one_kept_alive_connection():
+    import rasa_server  # noqa: F401 - the Procfile's Rasa: endpoints keep their HTTP sessions
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    async def scenario():
+        seen = []
+
+        async def webhook(request):
+            seen.append((request.transport.get_extra_info("peername"), request.headers.get("X-Actions-Token")))
+            return web.json_response({"events": [], "responses": [{"text": str((await request.json())["n"])}]})
+
+        app = web.Application()
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, stack.HOST, 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        endpoint = EndpointConfig(f"http://{stack.HOST}:{port}/webhook", headers={"X-Actions-Token": "secret"})
+        try:
+            answers = [await endpoint.request(json={"n": n}, method="post") for n in range(3)]
+            assert [a["responses"][0]["text"] for a in answers] == ["0", "1", "2"]
+            assert len({peer for peer, _ in seen}) == 1  # one connection for all three calls
+            assert {token for _, token in seen} == {"secret"}  # the endpoint's headers on each
+            async with endpoint.session() as session:
+                await session.close()  # a closed session is replaced by a new one
+            assert (await endpoint.request(json={"n": 3}, method="post"))["responses"][0]["text"] == "3"
+            assert len({peer for peer, _ in seen}) == 2
+        finally:
+            async with endpoint.session() as session:
+                await session.close()
+            await runner.cleanup()
+
+    asyncio.run(scenario())
