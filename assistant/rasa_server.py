@@ -11,7 +11,7 @@ py-spy); here each name's class is remembered after the first walk. Each call to
 action server's webhook) also opened and closed its own HTTP session and connection; here an
 endpoint keeps one session per event loop, so calls reuse kept-alive connections. And Rasa parsed
 each message on its event loop, so every other conversation waited while TensorFlow ran; here the
-NLU graph runs on a few threads beside the loop (TensorFlow lets go of the GIL while it computes,
+NLU graph runs on two threads beside the loop (TensorFlow lets go of the GIL while it computes,
 so on 2 cores the model runs while the loop serves other turns). Run from assistant/:
 
     ../.venv-rasa/bin/python -m rasa_server run --port 5005

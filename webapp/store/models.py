@@ -61,7 +61,7 @@ class Store(Base):
     parking_zh: Mapped[str | None] = mapped_column(Text)  # where to park and what it costs; None: not known
     parking_en: Mapped[str | None] = mapped_column(Text)
     # read only where hours are asked for (store cards, opening times): a store is loaded on most
-    # calls (stock, slots, chats), and its whole calendar with it cost the chat a third of its time
+    # calls (stock, slots, chats), and its whole calendar with it was a quarter of the web app's CPU per chat turn
     holidays: Mapped[list[HolidayHours]] = relationship(order_by="HolidayHours.day")
 
     __table_args__ = (Index("ix_stores_lat_lon", "lat", "lon"),)
