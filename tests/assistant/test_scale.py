@@ -15,6 +15,9 @@ import json
 import re
 import sqlite3
 import subprocess
+import threading
+import time
+import types
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg2
@@ -253,5 +256,55 @@ def test_calls_to_the_action_server_go_over_one_kept_alive_connection():
             async with endpoint.session() as session:
                 await session.close()
             await runner.cleanup()
+
+    asyncio.run(scenario())
+
+
+def test_a_message_being_parsed_does_not_hold_up_other_conversations():
+    import rasa_server
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    class Processor:  # what rasa_server.parse_message uses of Rasa's MessageProcessor
+        http_interpreter = None
+
+        def __init__(self) -> None:
+            self.threads = []
+
+        def _parse_message_with_graph(self, message, tracker, only_output_properties):
+            self.threads.append(threading.current_thread().name)
+            time.sleep(0.3)  # the model computing, blocking its thread as TensorFlow does
+            return {"text": message.text, "intent": {"name": "greet", "confidence": 0.9}, "entities": []}
+
+        def _update_full_retrieval_intent(self, parse_data):
+            parse_data["checked"] = True
+
+        def _check_for_unseen_features(self, parse_data):
+            pass
+
+    async def scenario():
+        processor, ticks = Processor(), []
+
+        async def other_conversations():
+            while len(ticks) < 20:
+                ticks.append(time.perf_counter())
+                await asyncio.sleep(0.01)
+
+        message = types.SimpleNamespace(text="你好", sender_id="s")
+        tracker = DialogueStateTracker.from_events("s", [])
+        start = time.perf_counter()
+        parsed, *_ = await asyncio.gather(
+            rasa_server.parse_message(processor, message, tracker),
+            rasa_server.parse_message(processor, message, tracker),
+            other_conversations(),
+        )
+        assert parsed == {
+            "text": "你好",
+            "intent": {"name": "greet", "confidence": 0.9},
+            "entities": [],
+            "checked": True,
+        }
+        assert all(name.startswith("nlu") for name in processor.threads) and len(processor.threads) == 2
+        assert len([tick for tick in ticks if tick - start < 0.25]) >= 5  # the loop went on meanwhile
+        assert time.perf_counter() - start < 0.55  # the two parses ran side by side
 
     asyncio.run(scenario())
