@@ -1,8 +1,8 @@
 """When the shopper wants to come: a time point or a window, from Chinese or English words.
 
 Chinese goes to jionlp (周六下午三点, 明天上午十点, 下周二, also inside a sentence; 繁體 read as
-simplified); English to dateparser (tomorrow 3pm, Saturday), after taking out the part of day
-("afternoon"), which becomes the window. A bare weekday means the coming one in both.
+simplified and written Cantonese as Mandarin: 聽日 is 明天); English to dateparser (tomorrow 3pm,
+Saturday), after taking out the part of day ("afternoon"), which becomes the window. A bare weekday means the coming one in both.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 
 import dateparser
 import jionlp
-from script import to_simplified
+from cantonese import read_as_mandarin
 
 PARTS_OF_DAY = {
     "morning": (time(9), time(12)),
@@ -52,7 +52,7 @@ def parse(text: str, now: datetime) -> When | None:
 
 
 def _chinese(text: str, now: datetime) -> When | None:
-    text = to_simplified(text)  # jionlp knows 点 and 周, not 點 and 週
+    text = read_as_mandarin(text)  # jionlp knows 点, 周 and 明天, not 點, 週 and 聽日
     try:  # finds the time phrase inside a sentence ("帮我约周六下午三点的化妆咨询") and parses it
         found = jionlp.ner.extract_time(text, time_base=now.timestamp(), with_parsing=True)
     except (ValueError, TypeError, KeyError, IndexError):

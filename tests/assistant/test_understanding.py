@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import datetime
 
 import pytest
 import requests
+from cantonese import RULES, to_mandarin
+from components.chinese_normalizer import normalize
 from components.entity_spans import tidy
 from components.language_policy import LanguagePolicy, language_events
-from components.opencc_normalizer import normalize
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.events import SlotSet, UserUttered
@@ -24,6 +26,7 @@ from script_nlg import ScriptAwareNLG
 from actions import stock_actions, support_actions
 from actions.common import relay
 from actions.store_api import ApiError
+from actions.timeparse import parse as parse_time
 
 from .fakes import run, tracker
 from .replies import domain, responses, said
@@ -63,6 +66,37 @@ def test_script_of_a_message():
     assert script_of("这个lipstick有货吗") == "hans"
     assert script_of("88") is None and script_of("👍") is None
     assert to_traditional(to_simplified("維修進度")) == "維修進度"
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("豆沙色仲有冇", "豆沙色还有没"),  # Hong Kong 繁體 and Cantonese words at once
+        ("係呀，冇錯", "是呀，没错"),
+        ("唔係喎", "不是㖞"),  # OpenCC writes 喎 as 㖞
+        ("奧斯陸沙發喺前灘睇唔睇到", "奥斯陆沙发在前滩看不看到"),
+        ("我揸車過嚟，架車泊邊度", "我开车过来，架车停哪里"),
+        ("聽日個約我嚟唔到喇", "明天个约我来不到喇"),
+        ("你系咪真人", "你是不真人"),  # Cantonese typed in simplified characters
+        ("唔該晒", "谢谢晒"),  # thanks, not 不该
+        ("我想联系客服，这跟系统有关系", "我想联系客服，这跟系统有关系"),  # Mandarin 系 words stay
+        ("那边还有吗", "那边还有吗"),
+    ],
+)
+def test_written_cantonese_is_read_as_mandarin_of_the_same_length(written, read):
+    message = Message(data={"text": written})
+    normalize(message)
+    assert message.get("text") == read and len(read) == len(written)
+
+
+def test_every_cantonese_rule_keeps_the_length():
+    for pattern, replacement in RULES:
+        word = re.sub(r"\(\?.*?\)", "", pattern).split("|")[0]  # the rule's word without its context
+        assert len(word) == len(replacement) == len(to_mandarin(word)), pattern
+
+
+def test_a_cantonese_time_is_understood():
+    assert parse_time("聽日下午三點", datetime(2026, 11, 25, 9, 30)).start == datetime(2026, 11, 26, 15, 0)
 
 
 def render(name: str, lang: str, script: str | None, **values) -> dict:

@@ -1,5 +1,6 @@
-"""Traditional Chinese in, simplified to the model: every channel's text goes through here before the
-tokenizer, so 「請問靜安店還有豆沙紅嗎」 is understood like 「请问静安店还有豆沙红吗」.
+"""Any Chinese in, simplified Mandarin to the model: every channel's text goes through here before the
+tokenizer, so 「請問靜安店還有豆沙紅嗎」 is understood like 「请问静安店还有豆沙红吗」, and written
+Cantonese 「豆沙色仲有冇」 like 「豆沙色还有没」 (cantonese.py).
 
 The conversion keeps the text's length (character for character), so entity offsets still point into
 what the shopper typed; the shopper's script goes out as ``script`` (hans/hant) in the parse data, and
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cantonese import read_as_mandarin
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -17,7 +19,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_VALUE, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from script import script_of, to_simplified
+from script import script_of
 
 SCRIPT = "script"  # parse-data key: "hant" or "hans" (absent when the text has no Chinese)
 
@@ -30,16 +32,16 @@ def normalize(message: Message) -> None:
     if script is None:
         return
     message.set(SCRIPT, script, add_to_output=True)
-    if script == "hant":
-        message.set(TEXT, to_simplified(text))
-        for entity in message.get(ENTITIES) or []:  # training examples: "[豆沙紅](product)"
-            if isinstance(entity.get(ENTITY_ATTRIBUTE_VALUE), str):
-                entity[ENTITY_ATTRIBUTE_VALUE] = to_simplified(entity[ENTITY_ATTRIBUTE_VALUE])
+    message.set(TEXT, read_as_mandarin(text))
+    for entity in message.get(ENTITIES) or []:  # training examples: "[豆沙紅](product)"
+        if isinstance(entity.get(ENTITY_ATTRIBUTE_VALUE), str):
+            entity[ENTITY_ATTRIBUTE_VALUE] = read_as_mandarin(entity[ENTITY_ATTRIBUTE_VALUE])
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class OpenCCNormalizer(GraphComponent):
-    """Converts traditional Chinese to simplified (OpenCC t2s) and marks the shopper's script."""
+class ChineseNormalizer(GraphComponent):
+    """Reads traditional Chinese as simplified (OpenCC t2s) and written Cantonese as Mandarin, and marks
+    the shopper's script."""
 
     @classmethod
     def create(
@@ -48,7 +50,7 @@ class OpenCCNormalizer(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> OpenCCNormalizer:
+    ) -> ChineseNormalizer:
         return cls()
 
     @staticmethod
