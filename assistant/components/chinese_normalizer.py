@@ -9,17 +9,14 @@ the reply is written back in it (script_nlg.py). Rasa keeps the original text on
 
 from __future__ import annotations
 
-from typing import Any
-
 from cantonese import read_as_mandarin
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_VALUE, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from script import script_of
+
+from components.stateless import StatelessComponent
 
 SCRIPT = "script"  # parse-data key: "hant" or "hans" (absent when the text has no Chinese)
 
@@ -39,19 +36,9 @@ def normalize(message: Message) -> None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class ChineseNormalizer(GraphComponent):
+class ChineseNormalizer(StatelessComponent):
     """Reads traditional Chinese as simplified (OpenCC t2s) and written Cantonese as Mandarin, and marks
     the shopper's script."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ChineseNormalizer:
-        return cls()
 
     @staticmethod
     def required_packages() -> list[str]:

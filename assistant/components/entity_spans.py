@@ -5,14 +5,11 @@ span to its words and joins same-type spans that only a space separates.
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from components.stateless import StatelessComponent
 
 
 def tidy(text: str, entities: list[dict]) -> list[dict]:
@@ -45,17 +42,7 @@ def tidy(text: str, entities: list[dict]) -> list[dict]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class EntitySpanTidier(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> EntitySpanTidier:
-        return cls()
-
+class EntitySpanTidier(StatelessComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             if message.get(ENTITIES) and isinstance(message.get(TEXT), str):
